@@ -1,0 +1,130 @@
+"""Plain data: organisations, executive posts and the people of the management pipeline.
+
+Organisations and posts are few (≈230 and ≈1,300), so each is a slotted dataclass. People are
+many (≈30,000 alive at once, 100,000+ over a run) and the yearly processes touch all of them at
+once, so ``People`` is a column store: a person is a row index, and each attribute is a numpy
+column. Nothing here has behaviour beyond adding rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .params import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS, ROLES
+
+GRADE = {g: i for i, g in enumerate(GRADES)}
+ORIGIN = {o: i for i, o in enumerate(ORIGINS)}
+PROFESSION = {p: i for i, p in enumerate(PROFESSIONS)}
+RATING = {r: i for i, r in enumerate(RATINGS)}
+REGION = {r: i for i, r in enumerate(REGIONS)}
+ROLE = {r: i for i, r in enumerate(ROLES)}
+
+# A post's state: who, if anyone, does the job today.
+SUBSTANTIVE, INTERIM, VACANT = "substantive", "interim", "vacant"
+
+
+@dataclass(slots=True)
+class Organisation:
+    """An NHS trust: its type, region, CQC rating and special-measures status."""
+    id: int
+    kind: str
+    region: int
+    rating: int
+    quality: float            # latent quality that inspections observe with noise
+    long_run_quality: float
+    special_measures: bool = False
+    sm_since: float = float("nan")
+    next_inspection: float = 0.0
+    posts: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Post:
+    """An executive post on a trust board, filled substantively, by an interim, or vacant."""
+    id: int
+    org: int
+    role: str
+    holder: int = -1          # person row, or -1
+    appointed: float = float("nan")
+    state: str = VACANT
+    leaving: bool = False     # holder has given notice
+    leave_at: float = float("nan")
+    leave_cause: str = ""
+    successor: int = -1       # person appointed but not yet started
+    search_open: bool = False
+    vacant_since: float = float("nan")
+    exit_token: int = 0       # invalidates stale scheduled exits
+
+    @property
+    def is_ceo(self) -> bool:
+        return self.role == "chief_executive"
+
+
+class People:
+    """Column store of everyone who has ever entered the pipeline; a person is a row index."""
+
+    COLUMNS = {
+        "alive": bool, "grade": np.int8, "origin": np.int8, "profession": np.int8,
+        "capability": np.float64, "region": np.int8, "org": np.int16, "female": bool,
+        "ethnic_minority": bool, "post": np.int32, "appointed": np.float64, "grade_since": np.float64,
+        "entered": np.float64, "appraisals": np.int16, "ready": bool, "programmes": np.int16,
+        "in_programme": np.int8, "programme_end": np.float64, "trainee_end": np.float64,
+        "reserved": bool, "unattached_since": np.float64, "last_role": np.int8,
+    }
+    SCORES = 3  # appraisal history kept: the last three yearly scores
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._cap = capacity
+        for name, dtype in self.COLUMNS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.scores = np.full((capacity, self.SCORES), np.nan)
+        self._reset_defaults(0, capacity)
+
+    def _reset_defaults(self, lo: int, hi: int) -> None:
+        for name in ("post", "org", "in_programme", "last_role"):
+            getattr(self, name)[lo:hi] = -1
+        for name in ("appointed", "programme_end", "trainee_end", "unattached_since"):
+            getattr(self, name)[lo:hi] = np.nan
+
+    def _grow(self, need: int) -> None:
+        cap = self._cap
+        while cap < need:
+            cap *= 2
+        for name in self.COLUMNS:
+            old = getattr(self, name)
+            new = np.zeros(cap, dtype=old.dtype)
+            new[: self._cap] = old
+            setattr(self, name, new)
+        scores = np.full((cap, self.SCORES), np.nan)
+        scores[: self._cap] = self.scores
+        self.scores = scores
+        self._reset_defaults(self._cap, cap)
+        self._cap = cap
+
+    def add(self, count: int, **columns) -> np.ndarray:
+        """Append ``count`` people with the given column values; returns their row indices."""
+        if count <= 0:
+            return np.empty(0, dtype=np.int64)
+        if self.n + count > self._cap:
+            self._grow(self.n + count)
+        rows = np.arange(self.n, self.n + count)
+        for name, value in columns.items():
+            getattr(self, name)[rows] = value
+        self.alive[rows] = True
+        self.n += count
+        return rows
+
+    def view(self, name: str) -> np.ndarray:
+        """The used part of a column."""
+        return getattr(self, name)[: self.n]
+
+    def mean_score(self, rows: np.ndarray) -> np.ndarray:
+        """Mean of the appraisal scores on record (NaN for none)."""
+        s = self.scores[rows]
+        with np.errstate(invalid="ignore"):
+            count = np.sum(~np.isnan(s), axis=1)
+            total = np.nansum(s, axis=1)
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)

@@ -1,0 +1,117 @@
+"""The model: one replication of the English trust system, from warm-up to the horizon.
+
+Simulated time is calendar time in years (t = 2017.5 is 1 July 2017). The yearly tick runs at
+each 1 January, before any other event of that instant, in this order:
+
+1. snapshot — record the state at the end of the previous year (every post, trust, pipeline);
+2. performance — each trust's latent quality drifts, with special-measures support and the
+   (deliberately weak) leadership → quality feedback;
+3. turnover of the feeder grades — trainees, middle and senior managers who leave the NHS, and
+   unplaced executives who give up;
+4. training — programmes that end now add their effect; new cohorts are selected;
+5. appraisal — everyone is scored (a noisy observation of capability), capability grows, and
+   the last three scores decide who is ready for the next grade;
+6. promotion and entry into senior management — ready middle managers by observed score,
+   clinicians moving into management, and external hires fill the senior-manager pool;
+7. entry — the graduate-scheme cohort starts; lateral managers fill the middle-manager pool;
+8. executive turnover — for every substantive post holder, a competing-risks draw decides
+   whether and when in the coming year they leave, and why;
+9. candidate pools — the lists of ready people that searches draw from are rebuilt.
+
+Between ticks, SimPy events happen in continuous time: notices and departures, searches and
+their re-runs, offers, interim cover, appointments (and the vacancy chains they open),
+graduate-cohort completions and CQC inspections with special-measures entry and exit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import simpy
+from simpy.core import URGENT
+
+from .entities import Organisation, People, Post
+from .params import Params
+from .processes import appraisal, entry, performance, recruitment, training, turnover
+from .recorder import Recorder
+from .rng import Streams
+
+
+class Tick(simpy.events.Timeout):
+    """A timeout that fires before every ordinary event due at the same instant.
+
+    The yearly tick must see the state at exactly 1 January, before e.g. a graduate cohort
+    completes at that instant, so it is scheduled with SimPy's URGENT priority.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float):
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._delay = delay
+        self._ok = True
+        env.schedule(self, URGENT, delay)
+
+
+class Model:
+    """Builds the system, starts the processes and owns the recorder for one replication."""
+
+    def __init__(self, params: Params, seed: int = 0, replication: int = 0,
+                 interventions: Iterable[Any] = ()):
+        self.params = params
+        self.streams = Streams(seed, replication)
+        self.interventions = list(interventions)
+        cal = params.calendar
+        if not cal.start_year < cal.report_from < cal.end_year:
+            raise ValueError(f"calendar must have start_year < report_from < end_year, got {cal}")
+        self.env = simpy.Environment(initial_time=float(cal.start_year))
+        self.recorder = Recorder()
+        self.people = People(capacity=65536)
+        self.orgs: list[Organisation] = []
+        self.posts: list[Post] = []
+        self.pools: dict[str, np.ndarray] = {}
+        performance.build_organisations(self)
+        entry.initial_population(self)
+        recruitment.rebuild_pools(self)
+        self.env.process(self._yearly())
+        for org in self.orgs:
+            self.env.process(performance.inspections(self, org))
+
+    # -- interventions -------------------------------------------------------------------------
+    def hook(self, name: str, value, **context):
+        """Let active interventions adjust ``value`` at the named decision; never mutates params."""
+        for iv in self.interventions:
+            if iv.active(self.env.now):
+                value = iv.adjust(name, value, self, **context)
+        return value
+
+    def year(self) -> int:
+        return int(np.floor(self.env.now + 1e-9))
+
+    def in_report(self, year: int) -> bool:
+        return year >= self.params.calendar.report_from
+
+    # -- the year --------------------------------------------------------------------------------
+    def _yearly(self):
+        cal = self.params.calendar
+        for year in range(cal.start_year, cal.end_year):
+            if year > cal.start_year:
+                self.recorder.snapshot(year - 1, self.orgs, self.posts, self.people)
+            performance.update_quality(self)
+            turnover.feeder_leavers(self, year)
+            training.run_programmes(self, year)
+            appraisal.appraise(self, year)
+            entry.fill_senior_pool(self, year)
+            entry.yearly_entry(self, year)
+            turnover.schedule_exits(self, self.posts, until=year + 1.0)
+            recruitment.rebuild_pools(self)
+            yield Tick(self.env, 1.0)
+        self.recorder.snapshot(cal.end_year - 1, self.orgs, self.posts, self.people)
+
+    def run(self) -> "Model":
+        self.env.run(until=float(self.params.calendar.end_year) + 1e-6)
+        return self
+
+    def process(self, gen_factory: Callable, *args):
+        return self.env.process(gen_factory(self, *args))

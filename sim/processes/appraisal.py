@@ -1,0 +1,41 @@
+"""Yearly appraisal: a noisy observation of capability that decides readiness for the next grade.
+
+Everyone in a management grade is scored once a year: capability, plus noise whose size is a
+policy lever (standard appraisal and 360° feedback reduce it), plus a group bias against
+ethnic-minority staff (removed by equality action). A person is ready for the next grade when
+the mean of their last three scores clears the grade's threshold — lowered for completers of a
+readiness programme — and they have served the minimum years in grade. Capability grows a
+little with each year of experience.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..entities import GRADE
+from .training import readiness_credit
+
+
+def appraise(model, year: int) -> None:
+    people = model.people
+    ap, wf = model.params.appraisal, model.params.workforce
+    rng = model.streams.get("appraisal")
+    rows = np.flatnonzero(people.view("alive") & (people.view("grade") >= GRADE["middle_manager"]))
+    noise_sd = model.hook("appraisal_noise", ap.noise_sd)
+    bias = model.hook("selection_bias", ap.ethnic_minority_bias)
+    noise = rng.normal(0.0, 1.0, len(rows)) * noise_sd
+    people.capability[rows] += wf.capability_growth
+    score = people.capability[rows] + noise + bias * people.ethnic_minority[rows]
+    people.scores[rows, :-1] = people.scores[rows, 1:]
+    people.scores[rows, -1] = score
+    people.appraisals[rows] += 1
+    mean = people.mean_score(rows)
+    threshold = np.full(len(rows), np.inf)
+    min_years = np.zeros(len(rows))
+    grade = people.grade[rows]
+    for name, value in ap.ready_threshold.items():
+        threshold[grade == GRADE[name]] = value
+        min_years[grade == GRADE[name]] = ap.min_years_in_grade[name]
+    threshold -= readiness_credit(model, rows)
+    in_grade = model.env.now - people.grade_since[rows]
+    people.ready[rows] = (mean >= threshold) & (in_grade >= min_years)

@@ -1,0 +1,251 @@
+"""Recruitment: from a holder's exit to a substantive successor, with interims and vacancy chains.
+
+A planned exit gives notice and the search starts at once, so a successor who is found and
+free before the notice ends takes over with no gap. An abrupt exit (removal, sudden
+resignation) leaves the post vacant at once. While a post has no substantive holder an interim
+may cover it. A search round takes a gamma-distributed time whose mean grows as the post gets
+less attractive (challenged trusts attract fewer candidates, more slowly); at its end the
+eligible, ready and willing candidates — plus any external applicants — are scored at interview
+and the best is offered the post if appointable; otherwise the search is re-run. A candidate who
+holds a post gives notice on it, which opens the next vacancy in the chain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
+from ..params import RATINGS
+from . import turnover
+
+SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
+
+
+def level(post) -> str:
+    return "chief_executive" if post.is_ceo else "director"
+
+
+def attractiveness(model, post) -> float:
+    """How attractive the post is to candidates (1 = a good trust)."""
+    rp = model.params.recruitment
+    org = model.orgs[post.org]
+    a = rp.attractiveness[RATINGS[org.rating]]
+    if org.special_measures:
+        a *= rp.special_measures_attractiveness
+    return model.hook("attractiveness", a, post=post, org=org)
+
+
+# -- exits ----------------------------------------------------------------------------------------
+def start_exit(model, post, cause: str, abrupt: bool, notice: float | None = None) -> None:
+    """The holder of ``post`` will leave: now if abrupt, else after notice; the search starts now."""
+    now = model.env.now
+    post.leaving, post.leave_cause = True, cause
+    post.exit_token += 1
+    if abrupt:
+        depart(model, post, cause)
+    else:
+        if notice is None:
+            notice = model.params.recruitment.notice_years[level(post)]
+        post.leave_at = now + notice
+        model.recorder.event(now, "notice", person=post.holder, org=post.org, post=post.id, role=post.role,
+                             cause=cause, value=notice)
+        model.process(_depart_at, post, post.holder, notice, cause)
+    if not post.search_open and post.successor < 0:
+        model.process(search, post)
+
+
+def _depart_at(model, post, holder, delay, cause):
+    yield model.env.timeout(delay)
+    if post.holder == holder:
+        depart(model, post, cause)
+
+
+def depart(model, post, cause: str, handover: bool = False) -> None:
+    """The holder leaves the post. A mover keeps going (to their new post or to the market)."""
+    people, now = model.people, model.env.now
+    h = post.holder
+    model.recorder.event(now, "departure", person=h, org=post.org, post=post.id, role=post.role,
+                         cause=cause, value=now - post.appointed)
+    people.post[h] = -1
+    if not people.reserved[h]:
+        if cause == "move_trust":
+            people.unattached_since[h] = now
+        else:
+            people.alive[h] = False
+            model.recorder.event(now, "exit", person=h, org=post.org, cause=cause)
+    post.holder, post.leaving, post.state = -1, False, VACANT
+    post.vacant_since = now
+    post.exit_token += 1
+    if not handover:
+        model.process(interim_cover, post)
+
+
+def interim_cover(model, post):
+    """Perhaps find an interim for a post left without a substantive holder."""
+    rng = model.streams.get("recruitment.interim")
+    u, delay = rng.random(), rng.exponential(model.params.recruitment.interim_delay_years)
+    p = model.hook("interim_probability", model.params.recruitment.interim_probability[level(post)], post=post)
+    if u >= p:
+        return
+    yield model.env.timeout(delay)
+    if post.holder < 0 and post.state == VACANT:
+        post.state = INTERIM
+        model.recorder.event(model.env.now, "interim_start", org=post.org, post=post.id, role=post.role)
+
+
+# -- searches ---------------------------------------------------------------------------------------
+def search(model, post):
+    """Search rounds until someone appointable accepts, then wait for them to start."""
+    rp = model.params.recruitment
+    rng = model.streams.get("recruitment.search")
+    people = model.people
+    post.search_open = True
+    rounds = 0
+    while True:
+        rounds += 1
+        model.recorder.event(model.env.now, "search_start", org=post.org, post=post.id, role=post.role,
+                             value=rounds)
+        a = attractiveness(model, post)
+        mean = rp.search_years[level(post)] / max(a, 1e-6)
+        yield model.env.timeout(rng.gamma(rp.search_shape, mean / rp.search_shape))
+        person, score, route, notice = select(model, post, a)
+        if person >= 0:
+            break
+        model.recorder.event(model.env.now, "search_failed", org=post.org, post=post.id, role=post.role,
+                             value=rounds)
+    now = model.env.now
+    post.search_open, post.successor = False, person
+    people.reserved[person] = True
+    model.recorder.event(now, "offer", person=person, org=post.org, post=post.id, role=post.role,
+                         cause=route, value=score)
+    start = now + notice
+    if post.holder >= 0 and post.leaving:
+        start = max(start, post.leave_at)
+    own = people.post[person]
+    if own >= 0:
+        start_exit(model, model.posts[own], "move_trust", abrupt=False, notice=notice)
+    yield model.env.timeout(start - now)
+    appoint(model, post, person, route)
+
+
+def appoint(model, post, person: int, route: str) -> None:
+    """``person`` starts as the substantive holder of ``post``."""
+    people, now = model.people, model.env.now
+    if post.holder >= 0:
+        depart(model, post, post.leave_cause, handover=True)
+    own = people.post[person]
+    if own >= 0:
+        depart(model, model.posts[own], "move_trust")
+    if post.state == INTERIM:
+        model.recorder.event(now, "interim_end", org=post.org, post=post.id, role=post.role)
+    gap = now - post.vacant_since if post.state != SUBSTANTIVE else 0.0
+    grade = CEO if post.is_ceo else DIRECTOR
+    if people.grade[person] != grade:
+        people.grade[person], people.grade_since[person], people.ready[person] = grade, now, False
+    org = model.orgs[post.org]
+    people.post[person], people.appointed[person], people.reserved[person] = post.id, now, False
+    people.org[person], people.region[person] = org.id, org.region
+    people.unattached_since[person], people.last_role[person] = np.nan, ROLE[post.role]
+    post.holder, post.appointed, post.state = person, now, SUBSTANTIVE
+    post.successor, post.leaving, post.vacant_since = -1, False, np.nan
+    post.exit_token += 1
+    model.recorder.event(now, "appointment", person=person, org=post.org, post=post.id, role=post.role,
+                         cause=route, value=gap)
+    next_tick = float(np.floor(now + 1e-9) + 1.0)
+    turnover.schedule_exits(model, [post], until=next_tick)
+
+
+# -- candidates -------------------------------------------------------------------------------------
+def rebuild_pools(model) -> None:
+    """The yearly lists of people a search can draw from (validity is re-checked at use)."""
+    people = model.people
+    alive, grade, ready = people.view("alive"), people.view("grade"), people.view("ready")
+    prof, last_role = people.view("profession"), people.view("last_role")
+    seniors = alive & (grade == SENIOR) & ready
+    directors = alive & (grade == DIRECTOR)
+    model.pools = {
+        "senior:any": np.flatnonzero(seniors),
+        "senior:doctor": np.flatnonzero(seniors & (prof == PROFESSION["doctor"])),
+        "senior:nurse": np.flatnonzero(seniors & (prof == PROFESSION["nurse"])),
+        "senior:non_clinical": np.flatnonzero(seniors & (prof == PROFESSION["non_clinical"])),
+        "director:ready": np.flatnonzero(directors & ready),
+        "chief_executive": np.flatnonzero(alive & (grade == CEO)),
+    }
+    for role, idx in ROLE.items():
+        model.pools[f"director:{role}"] = np.flatnonzero(directors & (last_role == idx))
+
+
+SENIOR_POOL = {"medical": "senior:doctor", "nursing": "senior:nurse", "finance": "senior:non_clinical"}
+EXTERNAL_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
+
+
+def _willing(model, rows, post, a, w_key, rng) -> np.ndarray:
+    """The rows (of a pool) who apply for ``post``: eligible, still available and willing."""
+    rp = model.params.recruitment
+    people = model.people
+    region = model.orgs[post.org].region
+    unplaced = (people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR)
+    w = np.where(unplaced, rp.willingness["unattached"], rp.willingness[w_key]) * a
+    w = np.where(people.region[rows] == region, w, w * rp.other_region_factor)
+    w = model.hook("willingness", w, post=post, rows=rows)
+    rows = rows[rng.random(len(rows)) < w]
+    ok = people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)
+    rows = rows[ok]
+    return np.array([r for r in rows if people.post[r] < 0 or not model.posts[people.post[r]].leaving],
+                    dtype=np.int64)
+
+
+def select(model, post, a: float):
+    """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …)."""
+    rp, people = model.params.recruitment, model.people
+    rng = model.streams.get("recruitment.candidates")
+    if post.is_ceo:
+        fields = [("internal_promotion", model.pools["director:ready"], "executive_director", DIRECTOR),
+                  ("lateral_move", model.pools["chief_executive"], "chief_executive", CEO)]
+    else:
+        fields = [("internal_promotion", model.pools[SENIOR_POOL.get(post.role, "senior:any")],
+                   "senior_manager", SENIOR),
+                  ("lateral_move", model.pools[f"director:{post.role}"], "executive_director", DIRECTOR)]
+    rows, routes = [], []
+    for route, pool, w_key, grade in fields:
+        r = _willing(model, pool, post, a, w_key, rng)
+        r = r[people.grade[r] == grade]
+        rows.append(r)
+        routes += [route] * len(r)
+    rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    bias = model.hook("selection_bias", model.params.appraisal.ethnic_minority_bias)
+    scores = people.capability[rows] + rng.normal(0.0, rp.interview_noise_sd, len(rows)) \
+        + bias * people.ethnic_minority[rows]
+    n_ext = rng.poisson(model.hook("external_applicants", rp.external_applicants[level(post)] * a, post=post))
+    ext_cap = rng.normal(model.params.entry.external_capability_mean + (1.0 if post.is_ceo else 0.8),
+                         model.params.workforce.capability_sd, n_ext)
+    ext_em = rng.random(n_ext) < model.params.workforce.ethnic_minority_share
+    ext_scores = ext_cap + rng.normal(0.0, rp.interview_noise_sd, n_ext) + bias * ext_em
+    all_scores = np.concatenate([scores, ext_scores])
+    if len(all_scores) == 0:
+        return -1, np.nan, "", 0.0
+    best = int(np.argmax(all_scores))
+    if all_scores[best] < rp.appointable_score:
+        return -1, np.nan, "", 0.0
+    if best >= len(rows):  # an external hire joins the pipeline at offer
+        from .entry import add_people
+        k = best - len(rows)
+        prof = EXTERNAL_PROFESSION.get(post.role, PROFESSION["non_clinical"])
+        person = int(add_people(model, 1, grade=CEO if post.is_ceo else DIRECTOR, origin=ORIGIN["external"],
+                                capability=ext_cap[k], profession=prof, time=model.env.now, rng=rng)[0])
+        people.ethnic_minority[person] = ext_em[k]
+        people.org[person], people.region[person] = post.org, model.orgs[post.org].region
+        notice = rp.notice_years["senior_manager"]
+        return person, float(all_scores[best]), "external", notice
+    person = int(rows[best])
+    if people.post[person] < 0:
+        notice = rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
+        route = "unattached" if people.grade[person] >= DIRECTOR else routes[best]
+    else:
+        notice = rp.notice_years[level(model.posts[people.post[person]])]
+        route = routes[best]
+    return person, float(all_scores[best]), route, notice
+
+
+__all__ = ["start_exit", "depart", "search", "appoint", "select", "rebuild_pools", "attractiveness",
+           "VACANT", "SUBSTANTIVE"]

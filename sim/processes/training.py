@@ -1,0 +1,58 @@
+"""Training programmes: yearly cohorts selected from an eligible grade, with a capability effect.
+
+Each programme has a capacity, an eligible grade, a selection rule — "pull" (those who apply,
+best appraised first) or "push" (the best appraised of the grade are sent) — a duration, a
+cost per place and an effect: capability gain on completion and, for the readiness programmes,
+credit towards being judged ready for the next grade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..entities import GRADE
+
+
+def programmes(model) -> tuple:
+    """The programmes in force this year (interventions may change capacity or add some)."""
+    return model.hook("programmes", model.params.training.programmes)
+
+
+def run_programmes(model, year: int) -> None:
+    """Complete the cohorts that end now, then select this year's cohorts."""
+    people, now, rec = model.people, model.env.now, model.recorder
+    rng = model.streams.get("training")
+    progs = programmes(model)
+    alive = people.view("alive")
+    in_prog, ends = people.view("in_programme"), people.view("programme_end")
+    for idx, prog in enumerate(progs):
+        done = np.flatnonzero(alive & (in_prog == idx) & (ends <= now + 1e-9))
+        people.capability[done] += prog.capability_gain
+        people.programmes[done] |= np.int16(1 << idx)
+        people.in_programme[done] = -1
+        rec.events_bulk(now, "programme_end", done, org=people.org[done], cause=prog.name)
+    for idx, prog in enumerate(progs):
+        eligible = alive & (people.view("grade") == GRADE[prog.eligible_grade]) \
+            & (people.view("in_programme") < 0) & ((people.view("programmes") & (1 << idx)) == 0) \
+            & ~people.view("reserved")
+        rows = np.flatnonzero(eligible)
+        apply = rng.random(len(rows)) < prog.apply_rate
+        if prog.selection == "pull":
+            rows = rows[apply]
+        score = people.mean_score(rows)
+        order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")
+        chosen = rows[order[: int(prog.capacity)]]
+        people.in_programme[chosen] = idx
+        people.programme_end[chosen] = now + prog.duration
+        rec.events_bulk(now, "programme_start", chosen, org=people.org[chosen], cause=prog.name,
+                        value=prog.cost_per_place)
+
+
+def readiness_credit(model, rows: np.ndarray) -> np.ndarray:
+    """Threshold reduction for people who completed a programme that grants readiness."""
+    credit = np.zeros(len(rows))
+    bits = model.people.programmes[rows]
+    for idx, prog in enumerate(programmes(model)):
+        if prog.grants_readiness:
+            credit = np.where(bits & (1 << idx), model.params.appraisal.programme_readiness_credit, credit)
+    return credit
