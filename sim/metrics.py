@@ -1,0 +1,166 @@
+"""KPIs: pure functions from a run's event log and snapshots to a long table of numbers.
+
+Every KPI row is (kpi, group, year, value); ``year`` is the snapshot year for cross-sectional
+KPIs and -1 for KPIs computed over the whole reporting window (e.g. Kaplan–Meier medians).
+Snapshots describe the state at the end of their year (31 December).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .params import GRADES, RATINGS
+
+WINDOW = -1  # ``year`` of a KPI computed over the whole reporting window
+
+# kpi name → (unit, definition)
+KPIS = {
+    "exec_vacant_or_interim": ("share of executive posts",
+                               "posts without a substantive holder (vacant or interim) at 31 Dec; "
+                               "group all / by the trust's rating / challenged"),
+    "trusts_without_substantive_ceo": ("share of trusts", "chief-executive post vacant or interim at 31 Dec; "
+                                       "group all / special_measures"),
+    "ceo_median_tenure": ("years", "Kaplan–Meier median of chief-executive spells starting in the report "
+                          "window, right-censored at its end; group by the trust's rating when the spell ended"),
+    "exec_median_tenure": ("years", "the same for all executive posts"),
+    "ceo_median_time_in_post": ("years", "median time in post of current substantive chief executives at 31 Dec"),
+    "exec_median_time_in_post": ("years", "median time in post of current substantive executives at 31 Dec"),
+    "exec_turnover": ("departures per post per year", "substantive holders leaving their post during the year"),
+    "mean_time_to_fill": ("years", "mean gap between a post losing its substantive holder and the next "
+                          "starting, over appointments in the year that followed a gap"),
+    "handover_without_gap": ("share of appointments", "successor started the moment the holder left"),
+    "trusts_by_rating": ("trusts", "trusts with each CQC rating at 31 Dec"),
+    "trusts_in_special_measures": ("trusts", "trusts in special measures at 31 Dec"),
+    "pipeline": ("people", "people in each grade at 31 Dec"),
+    "ready_successors_per_post": ("people per executive post",
+                                  "senior managers and directors judged ready for the next grade, per executive post"),
+    "women_share": ("share of grade", "women in each grade at 31 Dec"),
+    "ethnic_minority_share": ("share of grade", "ethnic-minority staff in each grade at 31 Dec"),
+}
+
+
+def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float:
+    """Median survival time from right-censored durations (NaN if survival never falls to ½)."""
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    if len(durations) == 0:
+        return float("nan")
+    times = np.unique(durations[observed])
+    surv = 1.0
+    for t in times:
+        at_risk = np.sum(durations >= t)
+        deaths = np.sum((durations == t) & observed)
+        surv *= 1.0 - deaths / at_risk
+        if surv <= 0.5:
+            return float(t)
+    return float("nan")
+
+
+def spells(events: pd.DataFrame, end: float) -> pd.DataFrame:
+    """Tenure spells: each appointment joined to the holder's departure from that post (or censored)."""
+    starts = events.loc[events.kind == "appointment", ["time", "person", "post", "role", "org"]]
+    stops = events.loc[events.kind == "departure", ["time", "person", "post"]].rename(columns={"time": "stop"})
+    starts = starts.sort_values("time", kind="stable")
+    stops = stops.sort_values("stop", kind="stable")
+    joined = pd.merge_asof(starts, stops, left_on="time", right_on="stop", by=["person", "post"],
+                           direction="forward", allow_exact_matches=True)
+    joined["observed"] = joined["stop"].notna()
+    joined["stop"] = joined["stop"].fillna(end)
+    joined["duration"] = joined["stop"] - joined["time"]
+    return joined.rename(columns={"time": "start"})
+
+
+def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipeline: pd.DataFrame,
+            report_from: int, end_year: int) -> pd.DataFrame:
+    """All KPIs for the reporting window [report_from, end_year)."""
+    rows: list[tuple] = []
+    posts = posts[posts.year >= report_from]
+    orgs = orgs[orgs.year >= report_from]
+    pipeline = pipeline[pipeline.year >= report_from]
+    years = np.arange(report_from, end_year)
+
+    # vacancies, by the trust's rating at the same snapshot
+    p = posts.merge(orgs[["year", "org", "rating", "special_measures"]], on=["year", "org"])
+    p["gap"] = p.state != "substantive"
+    p["challenged"] = p.special_measures | (p.rating == "inadequate")
+    _add(rows, "exec_vacant_or_interim", "all", p.groupby("year").gap.mean())
+    for rating in RATINGS:
+        _add(rows, "exec_vacant_or_interim", rating, p[p.rating == rating].groupby("year").gap.mean(), years)
+    _add(rows, "exec_vacant_or_interim", "challenged", p[p.challenged].groupby("year").gap.mean(), years)
+    ceo = p[p.role == "chief_executive"]
+    _add(rows, "trusts_without_substantive_ceo", "all", ceo.groupby("year").gap.mean())
+    _add(rows, "trusts_without_substantive_ceo", "special_measures",
+         ceo[ceo.special_measures].groupby("year").gap.mean(), years)
+
+    held = p[p.state == "substantive"].assign(in_post=lambda d: d.year + 1.0 - d.appointed)
+    _add(rows, "ceo_median_time_in_post", "all", held[held.role == "chief_executive"].groupby("year").in_post.median())
+    _add(rows, "exec_median_time_in_post", "all", held.groupby("year").in_post.median())
+
+    # tenure spells (Kaplan–Meier), grouped by the trust's rating when the spell ended
+    sp = spells(events, float(end_year))
+    sp = sp[sp.start >= report_from]
+    sp["year"] = np.minimum(np.floor(sp.stop), end_year - 1).astype(int)
+    sp = sp.merge(orgs[["year", "org", "rating"]], on=["year", "org"], how="left")
+    for name, subset in (("ceo_median_tenure", sp[sp.role == "chief_executive"]), ("exec_median_tenure", sp)):
+        rows.append((name, "all", WINDOW, kaplan_meier_median(subset.duration, subset.observed)))
+        for rating in RATINGS:
+            s = subset[subset.rating == rating]
+            rows.append((name, rating, WINDOW, kaplan_meier_median(s.duration, s.observed)))
+
+    # flows during each year
+    ev = events[(events.time >= report_from) & (events.time < end_year)]
+    ev = ev.assign(year=np.floor(ev.time).astype(int))
+    n_posts = posts.groupby("year").post.count()
+    dep = ev[ev.kind == "departure"].groupby("year").size().reindex(years, fill_value=0)
+    _add(rows, "exec_turnover", "all", dep / n_posts.reindex(years))
+    app = ev[ev.kind == "appointment"]
+    _add(rows, "mean_time_to_fill", "all", app[app.value > 0].groupby("year").value.mean(), years)
+    _add(rows, "handover_without_gap", "all", (app.value == 0).groupby(app.year).mean(), years)
+
+    # trusts
+    for rating in RATINGS:
+        _add(rows, "trusts_by_rating", rating,
+             (orgs.rating == rating).groupby(orgs.year).sum().astype(float), years)
+    _add(rows, "trusts_in_special_measures", "all", orgs.groupby("year").special_measures.sum().astype(float))
+
+    # pipeline and equality
+    by_grade = pipeline.groupby(["year", "grade"])["count"].sum().unstack(fill_value=0)
+    for grade in GRADES:
+        if grade in by_grade:
+            _add(rows, "pipeline", grade, by_grade[grade].astype(float))
+    ready = pipeline[pipeline.ready & pipeline.grade.isin(["senior_manager", "executive_director"])]
+    _add(rows, "ready_successors_per_post", "all", ready.groupby("year")["count"].sum() / n_posts)
+    for col, kpi in (("female", "women_share"), ("ethnic_minority", "ethnic_minority_share")):
+        num = pipeline[pipeline[col]].groupby(["year", "grade"])["count"].sum()
+        den = pipeline.groupby(["year", "grade"])["count"].sum()
+        share = (num.reindex(den.index, fill_value=0) / den).unstack()
+        for grade in GRADES:
+            if grade in share:
+                _add(rows, kpi, grade, share[grade])
+    out = pd.DataFrame(rows, columns=["kpi", "group", "year", "value"])
+    out["year"] = out["year"].astype("int16")
+    return out
+
+
+def _add(rows: list, kpi: str, group: str, series: pd.Series, years=None) -> None:
+    if years is not None:
+        series = series.reindex(years)
+    for year, value in series.items():
+        rows.append((kpi, group, int(year), float(value)))
+
+
+def summary(kpis: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
+    """KPI table for people: one row per KPI and group, the chosen years, and the window value
+    (the mean over the reporting window, or the whole-window figure for tenure medians)."""
+    keys = pd.MultiIndex.from_tuples(list(dict.fromkeys(zip(kpis.kpi, kpis.group))), names=["kpi", "group"])
+    yearly = kpis[kpis.year != WINDOW]
+    table = yearly[yearly.year.isin(years)].pivot_table(index=["kpi", "group"], columns="year",
+                                                        values="value", aggfunc="first", dropna=False)
+    table = table.reindex(keys)
+    table.columns = [str(c) for c in table.columns]
+    whole = kpis[kpis.year == WINDOW].set_index(["kpi", "group"]).value
+    table["window"] = yearly.groupby(["kpi", "group"]).value.mean().combine_first(whole).reindex(keys)
+    table = table.reset_index()
+    table.insert(2, "unit", table.kpi.map(lambda k: KPIS[k][0]))
+    return table

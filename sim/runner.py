@@ -1,0 +1,94 @@
+"""``run_one``: the single pure entry point — one scenario, one replication, one result."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from . import __version__, files, metrics
+from .model import Model
+from .scenario import Scenario
+
+
+@dataclass
+class RunResult:
+    """Everything one replication produced, plus what is needed to reproduce it."""
+    scenario: Scenario
+    seed: int
+    replication: int
+    events: pa.Table
+    posts: pa.Table
+    organisations: pa.Table
+    pipeline: pa.Table
+    kpis: pd.DataFrame
+    stats: dict = field(default_factory=dict)
+
+    def manifest(self) -> dict:
+        return {
+            "scenario": self.scenario.resolved(),
+            "scenario_file": self.scenario.path,
+            "scenario_digest": self.scenario.digest,
+            "seed": self.seed,
+            "replication": self.replication,
+            "leadsim_version": __version__,
+            "git_commit": git_commit(),
+            "python": platform.python_version(),
+            "stats": self.stats,
+        }
+
+
+@lru_cache(maxsize=1)
+def git_commit() -> str | None:
+    """The commit of the code that ran, if it runs from a git checkout."""
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -> RunResult:
+    """Run ``scenario`` once. Replication r of every scenario uses the same streams (CRN)."""
+    seed = scenario.run.seed if seed is None else seed
+    t0 = time.perf_counter()
+    model = Model(scenario.params, seed=seed, replication=replication).run()
+    rec = model.recorder
+    events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
+    cal = scenario.params.calendar
+    kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
+                           cal.report_from, cal.end_year)
+    stats = {"wall_seconds": round(time.perf_counter() - t0, 3), "events": events.num_rows,
+             "people": int(model.people.n)}
+    return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, kpis, stats)
+
+
+OUTPUT_FILES = {
+    "events.parquet": "events",
+    "posts.parquet": "posts",
+    "organisations.parquet": "organisations",
+    "pipeline.parquet": "pipeline",
+}
+
+
+def write(result: RunResult, out: str | Path, summary_years: tuple[int, ...]) -> pd.DataFrame:
+    """Write a run's outputs (each file atomically) and return its KPI summary table."""
+    out = Path(out)
+    for name, attr in OUTPUT_FILES.items():
+        files.write_parquet(out / name, getattr(result, attr))
+    files.write_parquet(out / "kpis.parquet", pa.Table.from_pandas(result.kpis, preserve_index=False))
+    table = metrics.summary(result.kpis, summary_years)
+    files.write_text(out / "kpi_summary.csv", table.to_csv(index=False, float_format="%.4g"))
+    files.write_json(out / "manifest.json", result.manifest())
+    return table

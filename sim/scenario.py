@@ -1,0 +1,165 @@
+"""Scenario files: YAML → a validated ``Scenario`` (parameter overrides and run settings).
+
+A scenario may inherit another with ``base:`` (a path relative to its own file) and override
+parts of it. Every problem — bad YAML, unknown keys, wrong types, out-of-range values, a
+circular ``base:`` chain — becomes one ``ScenarioError`` naming the file, the key path, what
+was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .params import CalendarParams, OverrideError, Params, to_dict, with_overrides
+
+
+class ScenarioError(ValueError):
+    """A scenario file is not valid; the message is meant for the person who wrote it."""
+
+    def __init__(self, file: str | Path, path: str, expected: str, found: Any):
+        self.file, self.path, self.expected, self.found = str(file), path, expected, found
+        shown = found if isinstance(found, str) and found in ("nothing",) else repr(found)
+        super().__init__(f"{file}: {path}: expected {expected}, found {shown}")
+
+
+_CAL = CalendarParams()
+
+
+class RunSettings(BaseModel):
+    """How to run a scenario: the root seed, replications and the calendar."""
+    model_config = ConfigDict(extra="forbid")
+    seed: int = Field(1, ge=0, le=2**63 - 1, description="root seed of the named random streams")
+    replications: int = Field(1, ge=1, le=100_000, description="independent replications")
+    start_year: int = Field(_CAL.start_year, ge=1900, le=2200, description="warm-up starts on 1 January")
+    report_from: int = Field(_CAL.report_from, ge=1900, le=2200, description="first reported year")
+    end_year: int = Field(_CAL.end_year, ge=1900, le=2200, description="run ends on 1 January of this year")
+
+    @model_validator(mode="after")
+    def _calendar(self):
+        if not self.start_year < self.report_from < self.end_year:
+            raise ValueError(f"start_year < report_from < end_year, found {self.start_year}, "
+                             f"{self.report_from}, {self.end_year}")
+        return self
+
+
+class ScenarioDocument(BaseModel):
+    """The keys a scenario file may have."""
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, description="short name, used for output folders")
+    description: str = Field("", description="what this scenario represents, for a strategist")
+    base: str | None = Field(None, description="scenario file this one inherits (relative path)")
+    params: dict[str, Any] = Field(default_factory=dict, description="model parameter overrides")
+    run: dict[str, Any] = Field(default_factory=dict, description="run settings (RunSettings)")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    params: Params
+    run: RunSettings
+    path: str
+    document: dict            # the resolved document (after base: inheritance)
+
+    @property
+    def digest(self) -> str:
+        """Hash of the resolved scenario: changes whenever anything that affects results changes."""
+        blob = json.dumps(self.resolved(), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def resolved(self) -> dict:
+        return {"name": self.name, "description": self.description, "params": to_dict(self.params),
+                "run": self.run.model_dump()}
+
+
+def _describe(error: dict) -> tuple[str, str, Any]:
+    loc = ".".join(str(p) for p in error["loc"])
+    kind, msg = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return loc, "no such key", error["loc"][-1]
+    if kind == "missing":
+        return loc, "a value", "nothing"
+    expected = msg.removeprefix("Value error, ").removeprefix("Input should be ")
+    return loc, expected, error.get("input")
+
+
+def _read(path: Path) -> dict:
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ScenarioError(path, "(file)", "a readable scenario file", exc.strerror) from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
+        raise ScenarioError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    if not isinstance(doc, dict):
+        raise ScenarioError(path, "(document)", "a mapping with at least 'name'", doc)
+    return doc
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
+    path = path.resolve()
+    if path in chain:
+        cycle = " → ".join(p.name for p in (*chain, path))
+        raise ScenarioError(chain[-1], "base", "a chain of base scenarios without a cycle", cycle)
+    raw = _read(path)
+    try:
+        doc = ScenarioDocument.model_validate(raw)
+    except ValidationError as exc:
+        loc, expected, found = _describe(exc.errors()[0])
+        if expected == "no such key":
+            expected = "one of " + ", ".join(ScenarioDocument.model_fields)
+        raise ScenarioError(path, loc, expected, found) from None
+    resolved = doc.model_dump(exclude={"base"})
+    if doc.base:
+        parent = _resolve(path.parent / doc.base, (*chain, path))
+        resolved = {**_merge(parent, {"params": resolved["params"], "run": resolved["run"]}),
+                    "name": doc.name, "description": doc.description or parent.get("description", "")}
+    return resolved
+
+
+def load(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """Read, inherit, validate and resolve a scenario file."""
+    path = Path(path)
+    doc = _resolve(path, ())
+    if overrides:
+        doc = _merge(doc, overrides)
+    try:
+        run = RunSettings.model_validate(doc["run"])
+    except ValidationError as exc:
+        loc, expected, found = _describe(exc.errors()[0])
+        if expected == "no such key":
+            expected = "one of " + ", ".join(RunSettings.model_fields)
+        raise ScenarioError(path, f"run.{loc}" if loc else "run", expected, found) from None
+    try:
+        params = with_overrides(Params(), doc["params"])
+    except OverrideError as exc:
+        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
+    params = with_overrides(params, {"calendar": {"start_year": run.start_year, "report_from": run.report_from,
+                                                  "end_year": run.end_year}})
+    return Scenario(name=doc["name"], description=doc["description"], params=params, run=run,
+                    path=str(path), document=doc)
+
+
+def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1) -> Scenario:
+    """A scenario built in Python (tests, notebooks) rather than read from a file."""
+    params = params or Params()
+    cal = params.calendar
+    run = RunSettings(seed=seed, start_year=cal.start_year, report_from=cal.report_from, end_year=cal.end_year)
+    return Scenario(name=name, description="", params=params, run=run, path="", document={})
