@@ -23,14 +23,14 @@ def _format(value: float, unit: str) -> str:
     return f"{value:.2f}"
 
 
-def print_table(table: pd.DataFrame, stream=sys.stdout) -> None:
+def print_table(table: pd.DataFrame, stream=None) -> None:
     """A KPI summary as aligned text: shares as %, years and rates to 2 decimals."""
     value_cols = [c for c in table.columns if c not in ("kpi", "group", "unit")]
     shown = table.copy()
     for c in value_cols:
         shown[c] = [_format(v, u) for v, u in zip(table[c], table.unit)]
     shown = shown.rename(columns={"window": "report window"})
-    stream.write(shown.to_string(index=False) + "\n")
+    (stream or sys.stdout).write(shown.to_string(index=False) + "\n")
 
 
 def cmd_run(args) -> int:

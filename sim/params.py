@@ -18,11 +18,15 @@ KF2014 = "KF (Janjua), Leadership vacancies in the NHS, 2014"
 ASSUMPTION = "assumption"
 
 
-def P(default: Any, unit: str, source: str):
-    """A parameter field: ``default`` plus its unit and source as metadata."""
+def P(default: Any, unit: str, source: str, lo: float | None = 0.0, hi: float | None = None):
+    """A parameter field: ``default`` plus its unit, source and allowed range as metadata.
+
+    Numbers (and the values of a mapping) must lie in [lo, hi]; ``lo=None`` allows negatives.
+    """
+    meta = {"unit": unit, "source": source, "lo": lo, "hi": hi}
     if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: _copy(default), metadata={"unit": unit, "source": source})
-    return field(default=default, metadata={"unit": unit, "source": source})
+        return field(default_factory=lambda: _copy(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 def _copy(value):
@@ -55,24 +59,24 @@ class SystemParams:
     region_shares: dict = P({"london": 0.17, "south_east": 0.15, "south_west": 0.11,
                              "east_of_england": 0.10, "midlands": 0.19,
                              "north_east_and_yorkshire": 0.14, "north_west": 0.14},
-                            "share of trusts", "assumption: approximate NHS England regional split, 7 regions")
+                            "share of trusts", "assumption: approximate NHS England regional split, 7 regions", hi=1.0)
     optional_post_share: dict = P({"people": 0.6, "strategy": 0.4}, "share of trusts with the post",
-                                  "assumption: 5 voting executives typical (trust board pages)")
+                                  "assumption: 5 voting executives typical (trust board pages)", hi=1.0)
     initial_rating_mix: dict = P({"outstanding": 0.03, "good": 0.30, "requires_improvement": 0.61,
                                   "inadequate": 0.07}, "share of trusts",
-                                 "HSJ 2016, More than half of trusts require improvement")
+                                 "HSJ 2016, More than half of trusts require improvement", hi=1.0)
 
 
 @dataclass(frozen=True)
 class WorkforceParams:
     middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE")
     senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE")
-    women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce")
-    ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce")
+    women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", hi=1.0)
+    ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", hi=1.0)
     profession_mix: dict = P({"non_clinical": 0.70, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
-                             "share of senior managers", "assumption: clinical managers within management grades")
+                             "share of senior managers", "assumption: clinical managers within management grades", hi=1.0)
     leave_rate: dict = P({"graduate_trainee": 0.025, "middle_manager": 0.083, "senior_manager": 0.08},
-                         "per year", "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1")
+                         "per year", "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1", hi=1.0)
     capability_growth: float = P(0.03, "SD of capability per year", ASSUMPTION)
     capability_sd: float = P(1.0, "SD", "assumption: capability is standardised at entry")
 
@@ -85,15 +89,15 @@ class EntryParams:
                               "GP Online 2009; Guardian 2009; HSJ 2010; NHS Leadership Academy; 1998-2003 assumption")
     graduate_intake_multiplier: float = P(1.0, "× intake", "lever; 1 = published intake")
     graduate_length: float = P(2.0, "years", "NHS Leadership Academy: 2 years (finance 2.5)")
-    graduate_finance_share: float = P(0.2, "share of cohort on the 2.5-year finance stream", ASSUMPTION)
-    graduate_job_at_completion: float = P(0.89, "probability", "HSJ 2010: 89% of 2008 cohort had an NHS job")
-    graduate_capability_mean: float = P(0.3, "SD above internal managers", "assumption: selective scheme")
+    graduate_finance_share: float = P(0.2, "share of cohort on the 2.5-year finance stream", ASSUMPTION, hi=1.0)
+    graduate_job_at_completion: float = P(0.89, "probability", "HSJ 2010: 89% of 2008 cohort had an NHS job", hi=1.0)
+    graduate_capability_mean: float = P(0.3, "SD above internal managers", "assumption: selective scheme", lo=None)
     graduate_early_leave_rate: float = P(0.06, "per year, first 3 years after completion",
-                                         "assumption; Smith 2015 anecdote that many do not intend to stay")
+                                         "assumption; Smith 2015 anecdote that many do not intend to stay", hi=1.0)
     clinicians_per_year: dict = P({"doctor": 120, "nurse": 350, "allied_health": 80},
                                   "clinicians entering senior management per year", ASSUMPTION)
-    external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION)
-    external_capability_mean: float = P(0.0, "SD", ASSUMPTION)
+    external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION, hi=1.0)
+    external_capability_mean: float = P(0.0, "SD", ASSUMPTION, lo=None)
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ class TrainingParams:
 @dataclass(frozen=True)
 class AppraisalParams:
     noise_sd: float = P(0.8, "SD of score around capability", "assumption; Messenger 2022: appraisal inconsistent")
-    ethnic_minority_bias: float = P(-0.15, "score shift", "assumption; WRES: lower appointment from shortlisting")
+    ethnic_minority_bias: float = P(-0.15, "score shift", "assumption; WRES: lower appointment from shortlisting", lo=None)
     ready_threshold: dict = P({"middle_manager": 0.8, "senior_manager": 1.0, "executive_director": 1.2},
                               "mean appraisal score (capability SD)", "assumption")
     min_years_in_grade: dict = P({"middle_manager": 3, "senior_manager": 3, "executive_director": 2},
@@ -148,18 +152,18 @@ class RecruitmentParams:
                              "Kerr 2018: challenged trusts seen as a professional risk; assumption")
     special_measures_attractiveness: float = P(0.8, "× attractiveness", ASSUMPTION)
     willingness: dict = P({"senior_manager": 0.02, "executive_director": 0.03, "chief_executive": 0.01,
-                           "unattached": 0.5}, "probability an eligible ready person applies", ASSUMPTION)
-    other_region_factor: float = P(0.3, "× willingness for a post outside own region", ASSUMPTION)
+                           "unattached": 0.5}, "probability an eligible ready person applies", ASSUMPTION, hi=1.0)
+    other_region_factor: float = P(0.3, "× willingness for a post outside own region", ASSUMPTION, hi=1.0)
     external_applicants: dict = P({"chief_executive": 0.4, "director": 0.6}, "mean applicants per search",
                                   "assumption; Kerr 1.4: little external recruitment")
     interview_noise_sd: float = P(0.6, "SD", ASSUMPTION)
-    appointable_score: float = P(0.6, "observed score", ASSUMPTION)
+    appointable_score: float = P(0.6, "observed score", ASSUMPTION, lo=None)
     interim_probability: dict = P({"chief_executive": 0.85, "director": 0.6}, "probability of interim cover",
-                                  ASSUMPTION)
+                                  ASSUMPTION, hi=1.0)
     interim_delay_years: float = P(0.08, "mean years to find an interim", ASSUMPTION)
     notice_years: dict = P({"chief_executive": 0.5, "director": 0.5, "senior_manager": 0.25,
                             "unattached": 0.0}, "years", "assumption: 3-6 month notice periods")
-    unattached_drop_rate: float = P(0.7, "per year: unplaced executives who leave", ASSUMPTION)
+    unattached_drop_rate: float = P(0.7, "per year: unplaced executives who leave", ASSUMPTION, hi=1.0)
 
 
 @dataclass(frozen=True)
@@ -176,19 +180,19 @@ class TurnoverParams:
     early_tenure_years: float = P(2.0, "years", ASSUMPTION)
     early_tenure_multiplier: float = P(1.3, "× removal and leave hazards in early tenure", ASSUMPTION)
     abrupt_share: dict = P({"retire": 0.0, "leave_nhs": 0.3, "move_trust": 0.0, "removed": 1.0},
-                           "share of exits with no notice", ASSUMPTION)
+                           "share of exits with no notice", ASSUMPTION, hi=1.0)
 
 
 @dataclass(frozen=True)
 class PerformanceParams:
-    persistence: float = P(0.8, "AR(1) coefficient of trust quality per year", ASSUMPTION)
+    persistence: float = P(0.8, "AR(1) coefficient of trust quality per year", ASSUMPTION, hi=0.99)
     between_trust_sd: float = P(0.6, "SD of long-run trust quality", ASSUMPTION)
     innovation_sd: float = P(0.5, "SD per year", ASSUMPTION)
     inspection_noise_sd: float = P(0.3, "SD", ASSUMPTION)
     inspection_interval: dict = P({"outstanding": 3.0, "good": 3.0, "requires_improvement": 2.0,
                                    "inadequate": 1.0}, "mean years to next inspection",
                                   "assumption: CQC risk-based inspection frequency")
-    wellled_inadequate_given_inadequate: float = P(0.8, "probability", "HSJ 2016 well-led mix; assumption")
+    wellled_inadequate_given_inadequate: float = P(0.8, "probability", "HSJ 2016 well-led mix; assumption", hi=1.0)
     special_measures_support: float = P(0.35, "quality SD per year while in special measures",
                                         "assumption; NHSP 2017: average 20-24 months in special measures")
     leadership_feedback: float = P(0.05, "quality SD per year per unit leadership index",
@@ -236,11 +240,20 @@ def with_overrides(params: Any, overrides: Mapping[str, Any], _path: str = "para
         if key not in fields:
             raise OverrideError(path, "one of " + ", ".join(sorted(fields)), key)
         current = getattr(params, key)
-        changes[key] = _coerce(current, value, path)
+        meta = fields[key].metadata
+        changes[key] = _coerce(current, value, path, meta.get("lo", 0.0), meta.get("hi"))
     return dataclasses.replace(params, **changes)
 
 
-def _coerce(current: Any, value: Any, path: str) -> Any:
+def _check_range(value, path: str, lo, hi):
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        lo_s = "" if lo is None else f"≥ {lo:g}"
+        hi_s = "" if hi is None else f"≤ {hi:g}"
+        raise OverrideError(path, "a number " + " and ".join(x for x in (lo_s, hi_s) if x), value)
+    return value
+
+
+def _coerce(current: Any, value: Any, path: str, lo=0.0, hi=None) -> Any:
     if dataclasses.is_dataclass(current):
         return with_overrides(current, value, path)
     if isinstance(current, bool):
@@ -250,15 +263,13 @@ def _coerce(current: Any, value: Any, path: str) -> Any:
     if isinstance(current, int) and not isinstance(current, bool):
         if isinstance(value, bool) or not isinstance(value, int):
             raise OverrideError(path, "a whole number", value)
-        if value < 0:
-            raise OverrideError(path, "a number ≥ 0", value)
-        return value
+        return _check_range(value, path, lo, hi)
     if isinstance(current, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise OverrideError(path, "a number", value)
-        if value < 0 and "bias" not in path and "mean" not in path:
-            raise OverrideError(path, "a number ≥ 0", value)
-        return float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise OverrideError(path, "a finite number", value)
+        return float(_check_range(value, path, lo, hi))
     if isinstance(current, dict):
         if not isinstance(value, Mapping):
             raise OverrideError(path, "a mapping", value)
@@ -267,7 +278,7 @@ def _coerce(current: Any, value: Any, path: str) -> Any:
             if k not in current and not isinstance(k, int):
                 raise OverrideError(f"{path}.{k}", "one of " + ", ".join(map(str, current)), k)
             ref = current.get(k, next(iter(current.values())))
-            merged[k] = _coerce(ref, v, f"{path}.{k}")
+            merged[k] = _coerce(ref, v, f"{path}.{k}", lo, hi)
         return merged
     if isinstance(current, tuple):  # programmes: override by name
         if not isinstance(value, Mapping):
