@@ -179,18 +179,26 @@ SENIOR_POOL = {"medical": "senior:doctor", "nursing": "senior:nurse", "finance":
 EXTERNAL_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
 
 
-def _willing(model, rows, post, a, w_key, rng) -> np.ndarray:
-    """The rows (of a pool) who apply for ``post``: eligible, still available and willing."""
+def _willing(model, rows, post, a, w_key, rng, executives: bool) -> np.ndarray:
+    """The rows (of a pool) who apply for ``post``: eligible, still available and willing.
+
+    Each person applies with probability w × attractiveness (× other_region_factor outside
+    their region), where w is lower for people in post than for unplaced executives. One
+    uniform draw per pool member keeps the draws aligned across scenarios; comparing it first
+    with the largest possible probability avoids scoring the whole pool (thinning). Only pools of
+    executives can hold unplaced people.
+    """
     rp = model.params.recruitment
     people = model.people
-    region = model.orgs[post.org].region
-    unplaced = (people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR)
-    w = np.where(unplaced, rp.willingness["unattached"], rp.willingness[w_key]) * a
-    w = np.where(people.region[rows] == region, w, w * rp.other_region_factor)
-    w = model.hook("willingness", w, post=post, rows=rows)
-    rows = rows[rng.random(len(rows)) < w]
-    ok = people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)
-    rows = rows[ok]
+    w_pool = model.hook("willingness", rp.willingness[w_key] * a, post=post, pool=w_key)
+    w_free = model.hook("willingness", rp.willingness["unattached"] * a, post=post, pool="unattached") \
+        if executives else 0.0
+    u = rng.random(len(rows))
+    near = u < max(w_pool, w_free)
+    rows, u = rows[near], u[near]
+    w = np.where((people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR), w_free, w_pool)
+    w = np.where(people.region[rows] == model.orgs[post.org].region, w, w * rp.other_region_factor)
+    rows = rows[(u < w) & people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)]
     return np.array([r for r in rows if people.post[r] < 0 or not model.posts[people.post[r]].leaving],
                     dtype=np.int64)
 
@@ -208,7 +216,7 @@ def select(model, post, a: float):
                   ("lateral_move", model.pools[f"director:{post.role}"], "executive_director", DIRECTOR)]
     rows, routes = [], []
     for route, pool, w_key, grade in fields:
-        r = _willing(model, pool, post, a, w_key, rng)
+        r = _willing(model, pool, post, a, w_key, rng, executives=grade >= DIRECTOR)
         r = r[people.grade[r] == grade]
         rows.append(r)
         routes += [route] * len(r)

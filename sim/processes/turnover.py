@@ -9,6 +9,8 @@ Feeder-grade staff leave at yearly rates; unplaced executives give up after a wh
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..entities import GRADE, ORIGIN
@@ -21,47 +23,47 @@ DIRECTOR = GRADE["executive_director"]
 GRADUATE_EARLY_YEARS = 3.0  # the Smith 2015 concern: graduates who leave soon after the scheme
 
 
-def hazards(model, posts) -> np.ndarray:
-    """Yearly hazard of each exit cause (columns: CAUSES) for the holders of ``posts``."""
+def hazards(model, post) -> tuple[float, float, float, float]:
+    """Yearly hazard of each exit cause (in the order of CAUSES) for the holder of ``post``."""
     tp = model.params.turnover
-    n = len(posts)
-    base = np.array([tp.hazard[c] for c in CAUSES])
-    h = np.tile(base, (n, 1))
-    now = model.env.now
-    for i, post in enumerate(posts):
-        org = model.orgs[post.org]
-        risk = tp.rating_multiplier[RATINGS[org.rating]]
-        leave = 1.0
-        if org.special_measures:
-            leave *= tp.special_measures_multiplier
-        if now - post.appointed < tp.early_tenure_years:
-            leave *= tp.early_tenure_multiplier
-        role = tp.role_multiplier[post.role]
-        h[i, 0] *= role
-        h[i, 1] *= role * risk * leave
-        h[i, 2] *= role * risk
-        h[i, 3] *= role * risk * leave
-    return model.hook("exit_hazards", h, posts=posts)
+    org = model.orgs[post.org]
+    risk = tp.rating_multiplier[RATINGS[org.rating]]
+    leave = tp.special_measures_multiplier if org.special_measures else 1.0
+    if model.env.now - post.appointed < tp.early_tenure_years:
+        leave *= tp.early_tenure_multiplier
+    role = tp.role_multiplier[post.role]
+    h = tp.hazard
+    rates = (h["retire"] * role, h["leave_nhs"] * role * risk * leave, h["move_trust"] * role * risk,
+             h["removed"] * role * risk * leave)
+    return model.hook("exit_hazards", rates, post=post, org=org)
 
 
 def schedule_exits(model, posts, until: float) -> None:
-    """Draw, for each holder, whether and when before ``until`` they leave, and why."""
+    """Draw, for each holder, whether and when before ``until`` they leave, and why.
+
+    Three uniforms per holder (time, cause, abrupt or not), drawn whatever happens, keep the
+    stream aligned between scenarios.
+    """
     held = [p for p in posts if p.holder >= 0 and not p.leaving]
     if not held:
         return
-    rng = model.streams.get("turnover")
-    h = hazards(model, held)
-    total = h.sum(axis=1)
-    u_time, u_cause, u_abrupt = rng.random(len(held)), rng.random(len(held)), rng.random(len(held))
-    with np.errstate(divide="ignore"):
-        wait = np.where(total > 0, -np.log1p(-u_time) / total, np.inf)
+    uniforms = model.streams.get("turnover").random((len(held), 3)).tolist()
     now = model.env.now
     abrupt_share = model.params.turnover.abrupt_share
-    for i in np.flatnonzero(now + wait < until):
-        post = held[i]
-        cause = CAUSES[int(np.searchsorted(np.cumsum(h[i]) / total[i], u_cause[i], side="right"))]
-        abrupt = u_abrupt[i] < abrupt_share[cause]
-        model.process(_exit_at, post, post.exit_token, float(wait[i]), cause, bool(abrupt))
+    for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
+        rates = hazards(model, post)
+        total = sum(rates)
+        if total <= 0:
+            continue
+        wait = -math.log1p(-u_time) / total
+        if now + wait >= until:
+            continue
+        k, acc = 0, rates[0]
+        while u_cause * total >= acc and k < len(CAUSES) - 1:
+            k += 1
+            acc += rates[k]
+        cause = CAUSES[k]
+        model.process(_exit_at, post, post.exit_token, wait, cause, u_abrupt < abrupt_share[cause])
 
 
 def _exit_at(model, post, token, delay, cause, abrupt):
