@@ -78,6 +78,13 @@ class WorkforceParams:
     leave_rate: dict = P({"graduate_trainee": 0.025, "middle_manager": 0.083, "senior_manager": 0.08},
                          "per year", "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1", hi=1.0)
     capability_growth: float = P(0.03, "SD of capability per year", ASSUMPTION)
+    initial_capability: dict = P({"middle_manager": 0.1, "senior_manager": 0.7, "executive_director": 2.2,
+                                  "chief_executive": 3.0}, "mean capability (SD units) at the start of warm-up",
+                                 "assumption: near the steady state of a 55-year baseline run, so warm-up is short",
+                                 lo=None)
+    initial_programme_share: dict = P({"middle_manager": 0.15, "senior_manager": 0.2, "executive_director": 0.55,
+                                       "chief_executive": 0.7}, "share who completed the programme of the grade below",
+                                      "assumption: near the steady state of a 55-year baseline run", hi=1.0)
     capability_sd: float = P(1.0, "SD", "assumption: capability is standardised at entry")
 
 

@@ -61,12 +61,12 @@ def initial_population(model) -> None:
     model.org_region = np.array([o.region for o in model.orgs], dtype=np.int8)
     n = wf.middle_managers
     mid = add_people(model, n, grade=MIDDLE, origin=ORIGIN["internal_manager"],
-                     capability=rng.normal(0.0, wf.capability_sd, n),
+                     capability=rng.normal(wf.initial_capability["middle_manager"], wf.capability_sd, n),
                      profession=draw_profession(rng, MIDDLE_PROFESSIONS, n), time=t0, rng=rng, record=False)
     model.people.grade_since[mid] = t0 - rng.uniform(0, 6, n)
     n = wf.senior_managers
     sen = add_people(model, n, grade=SENIOR, origin=ORIGIN["internal_manager"],
-                     capability=rng.normal(0.4, wf.capability_sd, n),
+                     capability=rng.normal(wf.initial_capability["senior_manager"], wf.capability_sd, n),
                      profession=draw_profession(rng, wf.profession_mix, n), time=t0, rng=rng, record=False)
     model.people.grade_since[sen] = t0 - rng.uniform(0, 8, n)
     _seed_history(model, np.concatenate([mid, sen]), rng)
@@ -84,9 +84,10 @@ def initial_population(model) -> None:
         origin = ORIGIN["clinician"] if prof != PROFESSION["non_clinical"] else \
             int(rng.choice([ORIGIN["graduate_scheme"], ORIGIN["internal_manager"], ORIGIN["external"]],
                            p=[0.25, 0.65, 0.10]))
-        row = add_people(model, 1, grade=CEO if ceo else DIRECTOR, origin=origin,
-                         capability=rng.normal(1.0 if ceo else 0.8, wf.capability_sd, 1), profession=prof,
-                         time=t0, rng=rng, record=False)[0]
+        grade = "chief_executive" if ceo else "executive_director"
+        row = add_people(model, 1, grade=GRADE[grade], origin=origin,
+                         capability=rng.normal(wf.initial_capability[grade], wf.capability_sd, 1),
+                         profession=prof, time=t0, rng=rng, record=False)[0]
         org = model.orgs[post.org]
         model.people.org[row], model.people.region[row] = org.id, org.region
         tenure = min(rng.exponential(3.0), 15.0)
@@ -95,7 +96,24 @@ def initial_population(model) -> None:
         model.people.last_role[row] = ROLE[post.role]
         post.holder, post.appointed, post.state = int(row), t0 - tenure, SUBSTANTIVE
         _seed_history(model, np.array([row]), rng)
+    _seed_programmes(model, rng)
     model.initial_headcount = int(model.people.alive[: model.people.n].sum())
+
+
+def _seed_programmes(model, rng) -> None:
+    """Mark a steady-state share of the starting population as past completers of the programme
+    that serves the grade below theirs (or their own, for the lowest)."""
+    people = model.people
+    rows = np.arange(people.n)
+    grade = people.grade[rows]
+    share = model.params.workforce.initial_programme_share
+    for idx, prog in enumerate(model.params.training.programmes):
+        eligible = GRADE[prog.eligible_grade]
+        for name, p in share.items():
+            g = GRADE[name]
+            if g == eligible + 1 or (g == eligible == GRADE["middle_manager"]):
+                hit = rows[(grade == g) & (rng.random(len(rows)) < p)]
+                people.programmes[hit] |= np.int16(1 << idx)
 
 
 def intake(model, year: int) -> int:
