@@ -1,8 +1,9 @@
-"""The ``leadsim`` command line: ``run`` and ``validate``."""
+"""The ``leadsim`` command line: ``run``, ``params`` and ``validate``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -53,6 +54,21 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_params(args) -> int:
+    """Print every parameter of a scenario with its value, unit and source."""
+    from .params import Params, register
+    params = load(args.scenario).params if args.scenario else Params()
+    rows = register(params)
+    for row in rows:
+        row["value"] = json.dumps(row["value"], ensure_ascii=False)
+    if args.csv:
+        pd.DataFrame(rows).to_csv(sys.stdout, index=False)
+        return 0
+    for row in rows:
+        print(f"{row['parameter']} = {row['value']}\n    unit: {row['unit']}; source: {row['source']}")
+    return 0
+
+
 def cmd_validate(args) -> int:
     bad = 0
     for path in args.files:
@@ -75,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
     run.set_defaults(func=cmd_run)
+    par = sub.add_parser("params", help="list every parameter with its value, unit and source")
+    par.add_argument("scenario", nargs="?", help="show the values this scenario uses (default: built-in defaults)")
+    par.add_argument("--csv", action="store_true", help="write CSV instead of a text table")
+    par.set_defaults(func=cmd_params)
     val = sub.add_parser("validate", help="check scenario files and report every problem")
     val.add_argument("files", nargs="+")
     val.set_defaults(func=cmd_validate)
@@ -91,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `leadsim params | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

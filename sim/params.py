@@ -47,7 +47,7 @@ PROFESSIONS = ("non_clinical", "doctor", "nurse", "allied_health")
 @dataclass(frozen=True)
 class CalendarParams:
     start_year: int = P(1998, "calendar year", "assumption: warm-up starts 12 years before reporting")
-    report_from: int = P(2010, "calendar year", "issue 2: report from 2010")
+    report_from: int = P(2010, "calendar year", "assumption: the published figures start in 2011-2014")
     end_year: int = P(2035, "calendar year (exclusive)", "assumption: horizon long enough for 2030 effects")
 
 
@@ -222,9 +222,10 @@ class Params:
 def rating_thresholds(mix: Mapping[str, float], total_sd: float) -> tuple[float, float, float]:
     """Quality cut-points (inadequate|RI, RI|good, good|outstanding) giving ``mix`` in a normal population."""
     nd = NormalDist(0.0, total_sd)
-    c1 = mix["inadequate"]
-    c2 = c1 + mix["requires_improvement"]
-    c3 = c2 + mix["good"]
+    total = sum(mix.values())  # published shares are rounded and may not sum to 1
+    c1 = mix["inadequate"] / total
+    c2 = c1 + mix["requires_improvement"] / total
+    c3 = c2 + mix["good"] / total
     return nd.inv_cdf(c1), nd.inv_cdf(c2), nd.inv_cdf(c3)
 
 

@@ -8,34 +8,33 @@ import pyarrow as pa
 from .entities import People
 from .params import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS
 
-EVENT_KINDS = (
-    "entry",            # someone joins the pipeline (value: grade index; cause: origin)
-    "exit",             # someone leaves the pipeline for good (cause: why)
-    "promotion",        # feeder-grade step, e.g. middle → senior manager
-    "programme_start", "programme_end",  # cause: programme name
-    "notice",           # post holder gives notice (cause: exit cause; value: notice years)
-    "departure",        # post holder leaves the post (cause: exit cause)
-    "search_start", "search_failed",     # value: round number
-    "offer",            # a candidate accepts (value: observed score)
-    "appointment",      # substantive holder starts (cause: candidate origin route)
-    "interim_start", "interim_end",
-    "inspection",       # value: new rating index
-    "special_measures_entry", "special_measures_exit",
-)
-
-EVENT_SCHEMA = pa.schema([
-    ("time", pa.float64()), ("kind", pa.dictionary(pa.int8(), pa.string())),
-    ("person", pa.int32()), ("org", pa.int16()), ("post", pa.int32()),
-    ("role", pa.dictionary(pa.int8(), pa.string())), ("cause", pa.dictionary(pa.int8(), pa.string())),
-    ("value", pa.float64()),
-])
+# kind → what ``cause`` and ``value`` hold for it (the README's output table mirrors this)
+EVENT_KINDS = {
+    "entry": "someone joins the pipeline; cause: origin route; value: grade index",
+    "exit": "someone leaves the pipeline for good; cause: why",
+    "promotion": "feeder-grade step (graduate completion, middle → senior); value: new grade index",
+    "programme_start": "starts a programme; cause: programme; value: cost per place (£)",
+    "programme_end": "completes a programme; cause: programme",
+    "notice": "a post holder gives notice; cause: exit cause; value: notice (years)",
+    "departure": "a post holder leaves the post; cause: exit cause; value: tenure (years)",
+    "search_start": "a search round starts; value: round number",
+    "search_failed": "a round ends with nobody appointable; value: round number",
+    "offer": "a candidate accepts; cause: route; value: interview score",
+    "appointment": "a substantive holder starts; cause: route; value: gap without a substantive holder (years)",
+    "interim_start": "an interim starts covering a post",
+    "interim_end": "an interim hands over to a substantive holder",
+    "inspection": "CQC inspection; cause: previous rating; value: new rating index (0 outstanding … 3 inadequate)",
+    "special_measures_entry": "a trust enters special measures",
+    "special_measures_exit": "a trust leaves special measures; value: years in special measures",
+}
+EVENT_COLUMNS = ("time", "kind", "person", "org", "post", "role", "cause", "value")
 
 
 class Recorder:
     """Collects what happened: one row per event, and one snapshot of the whole system per year."""
 
     def __init__(self):
-        self._ev = {name: [] for name in EVENT_SCHEMA.names}
+        self._ev = {name: [] for name in EVENT_COLUMNS}
         self._posts: list[dict] = []
         self._orgs: list[dict] = []
         self._pipeline: list[pa.Table] = []
