@@ -86,12 +86,6 @@ class Model:
                 value = iv.adjust(name, value, self, **context)
         return value
 
-    def year(self) -> int:
-        return int(np.floor(self.env.now + 1e-9))
-
-    def in_report(self, year: int) -> bool:
-        return year >= self.params.calendar.report_from
-
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):
         cal = self.params.calendar

@@ -36,7 +36,5 @@ class Streams:
             gen = self._streams[name] = np.random.Generator(np.random.PCG64(ss))
         return gen
 
-    __getitem__ = get
-
     def names(self) -> list[str]:
         return sorted(self._streams)

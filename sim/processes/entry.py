@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..entities import GRADE, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE
-from ..params import PROFESSIONS
+from ..params import ORIGINS
 
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR, CEO = GRADE["executive_director"], GRADE["chief_executive"]
@@ -29,12 +29,8 @@ def add_people(model, n, *, grade, origin, capability, profession, time, rng, re
         ethnic_minority=rng.random(n) < wf.ethnic_minority_share, grade_since=time, entered=time)
     if record:
         model.recorder.events_bulk(time, "entry", rows, org=org, value=float(grade),
-                                   cause=cause or _origin_name(origin))
+                                   cause=cause or ORIGINS[origin])
     return rows
-
-
-def _origin_name(origin: int) -> str:
-    return [k for k, v in ORIGIN.items() if v == origin][0]
 
 
 def draw_profession(rng, mix: dict, n: int) -> np.ndarray:
@@ -194,5 +190,3 @@ def fill_senior_pool(model, year: int) -> None:
                capability=rng.normal(ep.external_capability_mean + 0.4, wf.capability_sd, n),
                profession=PROFESSION["non_clinical"], time=now, rng=rng)
 
-
-__all__ = ["initial_population", "yearly_entry", "fill_senior_pool", "add_people", "PROFESSIONS"]

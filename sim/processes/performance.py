@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..entities import RATING, REGION, Organisation, Post, SUBSTANTIVE
+from ..entities import RATING, Organisation, Post, SUBSTANTIVE
 from ..params import RATINGS, REGIONS, ROLES, rating_thresholds
 
 INADEQUATE = RATING["inadequate"]
@@ -129,5 +129,3 @@ def challenged(org: Organisation) -> bool:
     """Rated inadequate or in special measures."""
     return org.special_measures or org.rating == INADEQUATE
 
-
-__all__ = ["build_organisations", "update_quality", "inspections", "challenged", "REGION"]

@@ -17,6 +17,7 @@ import numpy as np
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
 from ..params import RATINGS
 from . import turnover
+from .entry import add_people
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
 
@@ -236,7 +237,6 @@ def select(model, post, a: float):
     if all_scores[best] < rp.appointable_score:
         return -1, np.nan, "", 0.0
     if best >= len(rows):  # an external hire joins the pipeline at offer
-        from .entry import add_people
         k = best - len(rows)
         prof = EXTERNAL_PROFESSION.get(post.role, PROFESSION["non_clinical"])
         person = int(add_people(model, 1, grade=CEO if post.is_ceo else DIRECTOR, origin=ORIGIN["external"],
@@ -254,6 +254,3 @@ def select(model, post, a: float):
         route = routes[best]
     return person, float(all_scores[best]), route, notice
 
-
-__all__ = ["start_exit", "depart", "search", "appoint", "select", "rebuild_pools", "attractiveness",
-           "VACANT", "SUBSTANTIVE"]
