@@ -104,7 +104,11 @@ class EntryParams:
     clinicians_per_year: dict = P({"doctor": 120, "nurse": 350, "allied_health": 80},
                                   "clinicians entering senior management per year", ASSUMPTION)
     external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION, hi=1.0)
-    external_capability_mean: float = P(0.0, "SD", ASSUMPTION, lo=None)
+    external_capability: dict = P({"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
+                                  "mean capability (SD units) of applicants from outside the NHS",
+                                  "assumption; Kerr 2018: few leaders recruited from other sectors", lo=None)
+    clinician_capability: float = P(0.2, "mean capability (SD units) of clinicians entering management",
+                                    ASSUMPTION, lo=None)
 
 
 @dataclass(frozen=True)

@@ -38,4 +38,5 @@ def appraise(model, year: int) -> None:
         min_years[grade == GRADE[name]] = ap.min_years_in_grade[name]
     threshold -= readiness_credit(model, rows)
     in_grade = model.env.now - people.grade_since[rows]
-    people.ready[rows] = (mean >= threshold) & (in_grade >= min_years)
+    ready = (mean >= threshold) & (in_grade >= min_years)
+    people.ready[rows] = model.hook("readiness", ready, rows=rows)

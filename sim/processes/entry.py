@@ -171,8 +171,9 @@ def fill_senior_pool(model, year: int) -> None:
     people, now = model.people, model.env.now
     for prof, count in ep.clinicians_per_year.items():
         n = int(round(model.hook("clinicians_per_year", count, profession=prof)))
+        mean = model.hook("clinician_capability", ep.clinician_capability)
         add_people(model, n, grade=SENIOR, origin=ORIGIN["clinician"],
-                   capability=rng.normal(0.2, wf.capability_sd, n), profession=PROFESSION[prof],
+                   capability=rng.normal(mean, wf.capability_sd, n), profession=PROFESSION[prof],
                    time=now, rng=rng)
     alive, grade = people.view("alive"), people.view("grade")
     gap = wf.senior_managers - int(np.sum(alive & (grade == SENIOR)))
@@ -187,6 +188,6 @@ def fill_senior_pool(model, year: int) -> None:
                                cause="middle_to_senior")
     n = gap - len(promoted)
     add_people(model, n, grade=SENIOR, origin=ORIGIN["external"],
-               capability=rng.normal(ep.external_capability_mean + 0.4, wf.capability_sd, n),
+               capability=rng.normal(ep.external_capability["senior_manager"], wf.capability_sd, n),
                profession=PROFESSION["non_clinical"], time=now, rng=rng)
 

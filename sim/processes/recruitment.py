@@ -12,6 +12,8 @@ holds a post gives notice on it, which opens the next vacancy in the chain.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
@@ -107,7 +109,7 @@ def search(model, post):
         model.recorder.event(model.env.now, "search_start", org=post.org, post=post.id, role=post.role,
                              value=rounds)
         a = attractiveness(model, post)
-        mean = rp.search_years[level(post)] / max(a, 1e-6)
+        mean = model.hook("search_time", rp.search_years[level(post)] / max(a, 1e-6), post=post)
         yield model.env.timeout(rng.gamma(rp.search_shape, mean / rp.search_shape))
         person, score, route, notice = select(model, post, a)
         if person >= 0:
@@ -177,29 +179,58 @@ def rebuild_pools(model) -> None:
 
 
 SENIOR_POOL = {"medical": "senior:doctor", "nursing": "senior:nurse", "finance": "senior:non_clinical"}
-EXTERNAL_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
+REQUIRED_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
 
 
-def _willing(model, rows, post, a, w_key, rng, executives: bool) -> np.ndarray:
-    """The rows (of a pool) who apply for ``post``: eligible, still available and willing.
+class Field(NamedTuple):
+    """A group of potential applicants for a post, and how willing they are to apply."""
+    route: str             # how an appointee from this field is recorded
+    rows: np.ndarray       # people in the field (validity is re-checked)
+    grade: int             # the grade they must still hold
+    w: float               # probability of applying, for someone in post or in a feeder grade
+    w_free: float = 0.0    # probability for an unplaced executive (looking for a post)
+    regional: bool = True  # whether other_region_factor applies outside their region
 
-    Each person applies with probability w × attractiveness (× other_region_factor outside
-    their region), where w is lower for people in post than for unplaced executives. One
-    uniform draw per pool member keeps the draws aligned across scenarios; comparing it first
-    with the largest possible probability avoids scoring the whole pool (thinning). Only pools of
-    executives can hold unplaced people.
+
+def candidate_fields(model, post, a: float) -> list[Field]:
+    """The fields a search for ``post`` draws from; interventions may add talent pools."""
+    rp, pools = model.params.recruitment, model.pools
+
+    def w(key):
+        return model.hook("willingness", rp.willingness[key] * a, post=post, pool=key)
+
+    if post.is_ceo:
+        fields = [Field("internal_promotion", pools["director:ready"], DIRECTOR, w("executive_director"),
+                        w("unattached")),
+                  Field("lateral_move", pools["chief_executive"], CEO, w("chief_executive"), w("unattached"))]
+    else:
+        fields = [Field("internal_promotion", pools[SENIOR_POOL.get(post.role, "senior:any")], SENIOR,
+                        w("senior_manager")),
+                  Field("lateral_move", pools[f"director:{post.role}"], DIRECTOR, w("executive_director"),
+                        w("unattached"))]
+    return model.hook("candidate_fields", fields, post=post, attractiveness=a)
+
+
+def _willing(model, field: Field, post, rng) -> np.ndarray:
+    """The people of ``field`` who apply for ``post``: eligible, still available and willing.
+
+    Each applies with the field's probability (× other_region_factor outside their region for
+    regional fields). One uniform draw per member keeps the draws aligned across scenarios;
+    comparing it first with the largest possible probability avoids scoring the whole field.
     """
-    rp = model.params.recruitment
     people = model.people
-    w_pool = model.hook("willingness", rp.willingness[w_key] * a, post=post, pool=w_key)
-    w_free = model.hook("willingness", rp.willingness["unattached"] * a, post=post, pool="unattached") \
-        if executives else 0.0
-    u = rng.random(len(rows))
-    near = u < max(w_pool, w_free)
-    rows, u = rows[near], u[near]
-    w = np.where((people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR), w_free, w_pool)
-    w = np.where(people.region[rows] == model.orgs[post.org].region, w, w * rp.other_region_factor)
-    rows = rows[(u < w) & people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)]
+    u = rng.random(len(field.rows))
+    near = u < max(field.w, field.w_free)
+    rows, u = field.rows[near], u[near]
+    w = np.where((people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR), field.w_free, field.w)
+    if field.regional:
+        w = np.where(people.region[rows] == model.orgs[post.org].region, w,
+                     w * model.params.recruitment.other_region_factor)
+    rows = rows[(u < w) & people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)
+                & (people.grade[rows] == field.grade)]
+    need = REQUIRED_PROFESSION.get(post.role)
+    if need is not None:
+        rows = rows[people.profession[rows] == need]
     return np.array([r for r in rows if people.post[r] < 0 or not model.posts[people.post[r]].leaving],
                     dtype=np.int64)
 
@@ -208,25 +239,20 @@ def select(model, post, a: float):
     """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …)."""
     rp, people = model.params.recruitment, model.people
     rng = model.streams.get("recruitment.candidates")
-    if post.is_ceo:
-        fields = [("internal_promotion", model.pools["director:ready"], "executive_director", DIRECTOR),
-                  ("lateral_move", model.pools["chief_executive"], "chief_executive", CEO)]
-    else:
-        fields = [("internal_promotion", model.pools[SENIOR_POOL.get(post.role, "senior:any")],
-                   "senior_manager", SENIOR),
-                  ("lateral_move", model.pools[f"director:{post.role}"], "executive_director", DIRECTOR)]
     rows, routes = [], []
-    for route, pool, w_key, grade in fields:
-        r = _willing(model, pool, post, a, w_key, rng, executives=grade >= DIRECTOR)
-        r = r[people.grade[r] == grade]
+    for field in candidate_fields(model, post, a):
+        r = _willing(model, field, post, rng)
         rows.append(r)
-        routes += [route] * len(r)
+        routes += [field.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
+    rows, routes = rows[first], [routes[i] for i in first]
     bias = model.hook("selection_bias", model.params.appraisal.ethnic_minority_bias)
     scores = people.capability[rows] + rng.normal(0.0, rp.interview_noise_sd, len(rows)) \
         + bias * people.ethnic_minority[rows]
     n_ext = rng.poisson(model.hook("external_applicants", rp.external_applicants[level(post)] * a, post=post))
-    ext_cap = rng.normal(model.params.entry.external_capability_mean + (1.0 if post.is_ceo else 0.8),
+    ext_cap = rng.normal(model.params.entry.external_capability["chief_executive" if post.is_ceo
+                                                                 else "executive_director"],
                          model.params.workforce.capability_sd, n_ext)
     ext_em = rng.random(n_ext) < model.params.workforce.ethnic_minority_share
     ext_scores = ext_cap + rng.normal(0.0, rp.interview_noise_sd, n_ext) + bias * ext_em
@@ -238,7 +264,7 @@ def select(model, post, a: float):
         return -1, np.nan, "", 0.0
     if best >= len(rows):  # an external hire joins the pipeline at offer
         k = best - len(rows)
-        prof = EXTERNAL_PROFESSION.get(post.role, PROFESSION["non_clinical"])
+        prof = REQUIRED_PROFESSION.get(post.role, PROFESSION["non_clinical"])
         person = int(add_people(model, 1, grade=CEO if post.is_ceo else DIRECTOR, origin=ORIGIN["external"],
                                 capability=ext_cap[k], profession=prof, time=model.env.now, rng=rng)[0])
         people.ethnic_minority[person] = ext_em[k]

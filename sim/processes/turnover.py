@@ -84,7 +84,7 @@ def feeder_leavers(model, year: int) -> None:
         rate[grade == GRADE[name]] = model.hook("feeder_leave_rate", rates[name], grade=name)
     recent_grad = (people.view("origin") == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
         & (now - people.view("trainee_end") < GRADUATE_EARLY_YEARS)
-    rate[recent_grad] += model.params.entry.graduate_early_leave_rate
+    rate[recent_grad] += model.hook("graduate_early_leave_rate", model.params.entry.graduate_early_leave_rate)
     unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
     leave = alive & (rng.random(people.n) < rate)
