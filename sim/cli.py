@@ -1,4 +1,4 @@
-"""The ``leadsim`` command line: ``run``, ``params`` and ``validate``."""
+"""The ``leadsim`` command line: ``run``, ``params``, ``interventions``, ``schema`` and ``validate``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from .scenario import ScenarioError, load
 def _format(value: float, unit: str) -> str:
     if pd.isna(value):
         return "–"
+    if unit.startswith("£"):
+        return f"£{value:,.0f}"
     if unit.startswith("share"):
         return f"{100 * value:.1f}%"
     if unit in ("trusts", "people"):
@@ -69,6 +71,29 @@ def cmd_params(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema import scenario_schema
+    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_interventions(args) -> int:
+    """The intervention library: what each one models, its settings and what it costs."""
+    from .interventions import REGISTRY, Intervention
+    common = set(Intervention.model_fields)
+    for kind, cls in REGISTRY.items():
+        print(f"{kind}  ({cls.recommendation})")
+        print(f"  {cls.mechanism}")
+        for name, field in cls.model_fields.items():
+            if name in common and name != "cost_per_unit":
+                continue
+            extra = field.json_schema_extra or {}
+            unit = extra.get("unit", field.description or "")
+            print(f"  - {name} = {field.default!r}: {unit} [{extra.get('source', '')}]")
+        print(f"  cost unit: {cls.unit}\n")
+    return 0
+
+
 def cmd_validate(args) -> int:
     bad = 0
     for path in args.files:
@@ -95,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("scenario", nargs="?", help="show the values this scenario uses (default: built-in defaults)")
     par.add_argument("--csv", action="store_true", help="write CSV instead of a text table")
     par.set_defaults(func=cmd_params)
+    sch = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    sch.set_defaults(func=cmd_schema)
+    ivs = sub.add_parser("interventions", help="list the interventions, their settings and costs")
+    ivs.set_defaults(func=cmd_interventions)
     val = sub.add_parser("validate", help="check scenario files and report every problem")
     val.add_argument("files", nargs="+")
     val.set_defaults(func=cmd_validate)

@@ -35,6 +35,9 @@ KPIS = {
     "pipeline": ("people", "people in each grade at 31 Dec"),
     "ready_successors_per_post": ("people per executive post",
                                   "senior managers and directors judged ready for the next grade, per executive post"),
+    "intervention_cost": ("£ per year", "cost booked by each intervention for the year (units × cost per unit); "
+                          "group total = all interventions"),
+    "programme_cost": ("£ per year", "places started on every training programme × cost per place"),
     "women_share": ("share of grade", "women in each grade at 31 Dec"),
     "ethnic_minority_share": ("share of grade", "ethnic-minority staff in each grade at 31 Dec"),
 }
@@ -117,6 +120,14 @@ def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipel
     app = ev[ev.kind == "appointment"]
     _add(rows, "mean_time_to_fill", "all", app[app.value > 0].groupby("year").value.mean(), years)
     _add(rows, "handover_without_gap", "all", (app.value == 0).groupby(app.year).mean(), years)
+
+    # money
+    cost = ev[ev.kind == "cost"]
+    for name, booked in cost.groupby("cause", observed=True):
+        _add(rows, "intervention_cost", str(name), booked.groupby("year").value.sum(), years)
+    _add(rows, "intervention_cost", "total", cost.groupby("year").value.sum().reindex(years, fill_value=0.0))
+    starts = ev[ev.kind == "programme_start"]
+    _add(rows, "programme_cost", "all", starts.groupby("year").value.sum().reindex(years, fill_value=0.0))
 
     # trusts
     for rating in RATINGS:

@@ -16,7 +16,9 @@ each 1 January, before any other event of that instant, in this order:
 7. entry — the graduate-scheme cohort starts; lateral managers fill the middle-manager pool;
 8. executive turnover — for every substantive post holder, a competing-risks draw decides
    whether and when in the coming year they leave, and why;
-9. candidate pools — the lists of ready people that searches draw from are rebuilt.
+9. candidate pools — the lists of ready people that searches draw from are rebuilt;
+10. interventions — each active intervention does its yearly work (e.g. a talent board
+    refreshes its pool) and books its cost for the year.
 
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
 their re-runs, offers, interim cover, appointments (and the vacancy chains they open),
@@ -71,6 +73,9 @@ class Model:
         self.orgs: list[Organisation] = []
         self.posts: list[Post] = []
         self.pools: dict[str, np.ndarray] = {}
+        self.programme_catalogue: dict = {}
+        for prog in params.training.programmes:
+            training.index(self, prog)
         performance.build_organisations(self)
         entry.initial_population(self)
         recruitment.rebuild_pools(self)
@@ -100,6 +105,9 @@ class Model:
             entry.yearly_entry(self, year)
             turnover.schedule_exits(self, self.posts, until=year + 1.0)
             recruitment.rebuild_pools(self)
+            for iv in self.interventions:
+                if iv.active(self.env.now):
+                    iv.yearly(self, year)
             yield Tick(self.env, 1.0)
         self.recorder.snapshot(cal.end_year - 1, self.orgs, self.posts, self.people)
 

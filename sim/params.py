@@ -55,7 +55,7 @@ class CalendarParams:
 class SystemParams:
     trusts_by_type: dict = P({"acute": 136, "specialist": 18, "mental_health": 54, "community": 15,
                               "ambulance": 10},
-                             "trusts", "CQC Mar 2017 (136+18 acute); RCPsych (≈50 MH); NHSP 2017 total 233")
+                             "trusts", "CQC Mar 2017 (136+18 acute); RCPsych (≈50 MH); NHSP 2017 total 233", hi=1000)
     region_shares: dict = P({"london": 0.17, "south_east": 0.15, "south_west": 0.11,
                              "east_of_england": 0.10, "midlands": 0.19,
                              "north_east_and_yorkshire": 0.14, "north_west": 0.14},
@@ -69,8 +69,8 @@ class SystemParams:
 
 @dataclass(frozen=True)
 class WorkforceParams:
-    middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE")
-    senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE")
+    middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE", hi=1_000_000)
+    senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE", hi=1_000_000)
     women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", hi=1.0)
     ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", hi=1.0)
     profession_mix: dict = P({"non_clinical": 0.70, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
@@ -93,7 +93,7 @@ class EntryParams:
     graduate_intake: dict = P({1998: 170, 2004: 173, 2005: 183, 2006: 213, 2007: 210, 2008: 196,
                                2009: 245, 2010: 150, 2018: 100, 2019: 200, 2023: 250},
                               "trainees per year (step function of calendar year)",
-                              "GP Online 2009; Guardian 2009; HSJ 2010; NHS Leadership Academy; 1998-2003 assumption")
+                              "GP Online 2009; Guardian 2009; HSJ 2010; NHS Leadership Academy; 1998-2003 assumption", hi=100_000)
     graduate_intake_multiplier: float = P(1.0, "× intake", "lever; 1 = published intake")
     graduate_length: float = P(2.0, "years", "NHS Leadership Academy: 2 years (finance 2.5)")
     graduate_finance_share: float = P(0.2, "share of cohort on the 2.5-year finance stream", ASSUMPTION, hi=1.0)
@@ -102,7 +102,7 @@ class EntryParams:
     graduate_early_leave_rate: float = P(0.06, "per year, first 3 years after completion",
                                          "assumption; Smith 2015 anecdote that many do not intend to stay", hi=1.0)
     clinicians_per_year: dict = P({"doctor": 120, "nurse": 350, "allied_health": 80},
-                                  "clinicians entering senior management per year", ASSUMPTION)
+                                  "clinicians entering senior management per year", ASSUMPTION, hi=100_000)
     external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION, hi=1.0)
     external_capability: dict = P({"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
                                   "mean capability (SD units) of applicants from outside the NHS",

@@ -63,7 +63,8 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
     """Run ``scenario`` once. Replication r of every scenario uses the same streams (CRN)."""
     seed = scenario.run.seed if seed is None else seed
     t0 = time.perf_counter()
-    model = Model(scenario.params, seed=seed, replication=replication).run()
+    model = Model(scenario.params, seed=seed, replication=replication,
+                  interventions=scenario.interventions).run()
     rec = model.recorder
     events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
     cal = scenario.params.calendar

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import interventions
 from .params import CalendarParams, OverrideError, Params, to_dict, with_overrides
 
 
@@ -54,8 +55,10 @@ class ScenarioDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, description="short name, used for output folders")
     description: str = Field("", description="what this scenario represents, for a strategist")
-    base: str | None = Field(None, description="scenario file this one inherits (relative path)")
+    base: str | list[str] | None = Field(None, description="scenario file(s) this one inherits, relative paths; "
+                                         "later ones and this file override earlier ones")
     params: dict[str, Any] = Field(default_factory=dict, description="model parameter overrides")
+    interventions: list[Any] = Field(default_factory=list, description="interventions switched on")
     run: dict[str, Any] = Field(default_factory=dict, description="run settings (RunSettings)")
 
 
@@ -67,6 +70,7 @@ class Scenario:
     run: RunSettings
     path: str
     document: dict            # the resolved document (after base: inheritance)
+    interventions: tuple = ()
 
     @property
     def digest(self) -> str:
@@ -76,7 +80,7 @@ class Scenario:
 
     def resolved(self) -> dict:
         return {"name": self.name, "description": self.description, "params": to_dict(self.params),
-                "run": self.run.model_dump()}
+                "interventions": [iv.model_dump() for iv in self.interventions], "run": self.run.model_dump()}
 
 
 def _describe(error: dict) -> tuple[str, str, Any]:
@@ -126,12 +130,29 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
         if expected == "no such key":
             expected = "one of " + ", ".join(ScenarioDocument.model_fields)
         raise ScenarioError(path, loc, expected, found) from None
-    resolved = doc.model_dump(exclude={"base"})
-    if doc.base:
-        parent = _resolve(path.parent / doc.base, (*chain, path))
-        resolved = {**_merge(parent, {"params": resolved["params"], "run": resolved["run"]}),
-                    "name": doc.name, "description": doc.description or parent.get("description", "")}
+    try:
+        interventions.parse(doc.interventions)  # report a bad entry against the file that has it
+    except interventions.InterventionError as exc:
+        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
+    own = doc.model_dump(exclude={"base"})
+    bases = [doc.base] if isinstance(doc.base, str) else (doc.base or [])
+    resolved: dict = {"params": {}, "interventions": [], "run": {}, "description": ""}
+    for base in bases:
+        resolved = _inherit(resolved, _resolve(path.parent / base, (*chain, path)))
+    resolved = _inherit(resolved, own)
+    resolved["name"] = doc.name
     return resolved
+
+
+def _inherit(parent: dict, child: dict) -> dict:
+    """``child`` over ``parent``: params and run merged key by key; interventions by name, the
+    later entry replacing the earlier."""
+    by_name = {interventions.label(iv): iv for iv in parent["interventions"]}
+    by_name.update({interventions.label(iv): iv for iv in child["interventions"]})
+    return {"name": child.get("name", parent.get("name")),
+            "description": child.get("description") or parent.get("description", ""),
+            "params": _merge(parent["params"], child["params"]), "run": _merge(parent["run"], child["run"]),
+            "interventions": list(by_name.values())}
 
 
 def load(path: str | Path, overrides: dict | None = None) -> Scenario:
@@ -153,13 +174,19 @@ def load(path: str | Path, overrides: dict | None = None) -> Scenario:
         raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
     params = with_overrides(params, {"calendar": {"start_year": run.start_year, "report_from": run.report_from,
                                                   "end_year": run.end_year}})
+    try:
+        ivs = interventions.parse(doc["interventions"])
+    except interventions.InterventionError as exc:
+        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
     return Scenario(name=doc["name"], description=doc["description"], params=params, run=run,
-                    path=str(path), document=doc)
+                    path=str(path), document=doc, interventions=ivs)
 
 
-def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1) -> Scenario:
+def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1,
+                interventions_: tuple = ()) -> Scenario:
     """A scenario built in Python (tests, notebooks) rather than read from a file."""
     params = params or Params()
     cal = params.calendar
     run = RunSettings(seed=seed, start_year=cal.start_year, report_from=cal.report_from, end_year=cal.end_year)
-    return Scenario(name=name, description="", params=params, run=run, path="", document={})
+    return Scenario(name=name, description="", params=params, run=run, path="", document={},
+                    interventions=tuple(interventions_))

@@ -13,25 +13,41 @@ import numpy as np
 from ..entities import GRADE
 
 
+MAX_PROGRAMMES = 15  # one bit each in People.programmes (int16)
+
+
 def programmes(model) -> tuple:
     """The programmes in force this year (interventions may change capacity or add some)."""
     return model.hook("programmes", model.params.training.programmes)
+
+
+def index(model, prog) -> int:
+    """A programme's stable bit index for the whole run (new programmes get the next free one),
+    and the latest settings seen for it, so cohorts complete even after an intervention stops."""
+    known = model.programme_catalogue
+    if prog.name not in known:
+        if len(known) >= MAX_PROGRAMMES:
+            raise ValueError(f"at most {MAX_PROGRAMMES} training programmes, adding {prog.name!r}")
+        known[prog.name] = (len(known), prog)
+    idx = known[prog.name][0]
+    known[prog.name] = (idx, prog)
+    return idx
 
 
 def run_programmes(model, year: int) -> None:
     """Complete the cohorts that end now, then select this year's cohorts."""
     people, now, rec = model.people, model.env.now, model.recorder
     rng = model.streams.get("training")
-    progs = programmes(model)
+    in_force = [(index(model, prog), prog) for prog in programmes(model)]
     alive = people.view("alive")
     in_prog, ends = people.view("in_programme"), people.view("programme_end")
-    for idx, prog in enumerate(progs):
+    for idx, prog in model.programme_catalogue.values():
         done = np.flatnonzero(alive & (in_prog == idx) & (ends <= now + 1e-9))
         people.capability[done] += prog.capability_gain
         people.programmes[done] |= np.int16(1 << idx)
         people.in_programme[done] = -1
         rec.events_bulk(now, "programme_end", done, org=people.org[done], cause=prog.name)
-    for idx, prog in enumerate(progs):
+    for idx, prog in in_force:
         eligible = alive & (people.view("grade") == GRADE[prog.eligible_grade]) \
             & (people.view("in_programme") < 0) & ((people.view("programmes") & (1 << idx)) == 0) \
             & ~people.view("reserved")
@@ -48,11 +64,30 @@ def run_programmes(model, year: int) -> None:
                         value=prog.cost_per_place)
 
 
+def completed(model, name: str, rows: np.ndarray) -> np.ndarray:
+    """Whether each of ``rows`` has completed the programme ``name`` (False if it never ran)."""
+    entry = model.programme_catalogue.get(name)
+    if entry is None:
+        return np.zeros(len(rows), dtype=bool)
+    return (model.people.programmes[rows] & (1 << entry[0])) != 0
+
+
 def readiness_credit(model, rows: np.ndarray) -> np.ndarray:
     """Threshold reduction for people who completed a programme that grants readiness."""
     credit = np.zeros(len(rows))
-    bits = model.people.programmes[rows]
-    for idx, prog in enumerate(programmes(model)):
+    for name, (_, prog) in model.programme_catalogue.items():
         if prog.grants_readiness:
-            credit = np.where(bits & (1 << idx), model.params.appraisal.programme_readiness_credit, credit)
+            credit = np.where(completed(model, name, rows), model.params.appraisal.programme_readiness_credit,
+                              credit)
     return credit
+
+
+def starts(model, name: str) -> int:
+    """How many people started programme ``name`` at this tick."""
+    entry = model.programme_catalogue.get(name)
+    if entry is None:
+        return 0
+    idx, prog = entry
+    people = model.people
+    return int(np.sum(people.view("alive") & (people.view("in_programme") == idx)
+                      & (np.abs(people.view("programme_end") - (model.env.now + prog.duration)) < 1e-9)))
