@@ -138,7 +138,14 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
     bases = [doc.base] if isinstance(doc.base, str) else (doc.base or [])
     resolved: dict = {"params": {}, "interventions": [], "run": {}, "description": ""}
     for base in bases:
-        resolved = _inherit(resolved, _resolve(path.parent / base, (*chain, path)))
+        target = path.parent / base
+        try:
+            exists = target.is_file()
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
+            raise ScenarioError(path, "base", "an existing scenario file, relative to this one", base)
+        resolved = _inherit(resolved, _resolve(target, (*chain, path)))
     resolved = _inherit(resolved, own)
     resolved["name"] = doc.name
     return resolved

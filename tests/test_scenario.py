@@ -64,3 +64,55 @@ def test_circular_base_chain_is_rejected(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ScenarioError, match="readable scenario file"):
         load(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("text,path,expected,found", [
+    ("name: x\ninterventions: [{type: new_dael}]\n", "interventions[0].type", "one of new_deal", "new_dael"),
+    ("name: x\ninterventions: [{type: new_deal, start: 2020, stop: 2019}]\n", "interventions[0].stop",
+     "a year after start (2020)", "2019"),
+    ("name: x\ninterventions: [{type: new_deal, removal_multiplier: -1}]\n", "interventions[0].removal_multiplier",
+     "greater than or equal to 0", "-1"),
+    ("name: x\ninterventions: [{type: new_deal, colour: red}]\n", "interventions[0].colour",
+     "a setting of new_deal", "colour"),
+    ("name: x\ninterventions: {type: new_deal}\n", "interventions", "valid list", "new_deal"),
+    ("name: x\nbase: nowhere.yaml\n", "base", "an existing scenario file", "nowhere.yaml"),
+])
+def test_intervention_and_base_mistakes(tmp_path, text, path, expected, found):
+    f = write(tmp_path, "bad.yaml", text)
+    with pytest.raises(ScenarioError) as err:
+        load(f)
+    msg = str(err.value)
+    assert msg.startswith(f"{f}: {path}") and expected in msg and found in msg
+
+
+def test_error_in_an_inherited_file_names_that_file(tmp_path):
+    write(tmp_path, "parent.yaml", "name: p\ninterventions: [{type: mentoring, hazard_multiplier: lots}]\n")
+    child = write(tmp_path, "child.yaml", "name: c\nbase: parent.yaml\n")
+    with pytest.raises(ScenarioError, match=r"parent.yaml: interventions\[0\].hazard_multiplier"):
+        load(child)
+
+
+def test_several_bases_merge_and_later_interventions_replace_earlier(tmp_path):
+    write(tmp_path, "a.yaml", "name: a\ninterventions: [{type: new_deal, start: 2020, removal_multiplier: 0.4},"
+                              " {type: mentoring, start: 2021}]\nparams: {workforce: {women_share: 0.4}}\n")
+    write(tmp_path, "b.yaml", "name: b\ninterventions: [{type: new_deal, start: 2022}]\n"
+                              "params: {workforce: {ethnic_minority_share: 0.3}}\n")
+    s = load(write(tmp_path, "c.yaml", "name: c\nbase: [a.yaml, b.yaml]\n"))
+    by_type = {iv.type: iv for iv in s.interventions}
+    assert set(by_type) == {"new_deal", "mentoring"}
+    assert by_type["new_deal"].start == 2022 and by_type["new_deal"].removal_multiplier == 0.5
+    assert s.params.workforce.women_share == 0.4 and s.params.workforce.ethnic_minority_share == 0.3
+
+
+def test_json_schema_accepts_the_library_and_rejects_typos():
+    import jsonschema
+    import yaml
+    from sim.schema import scenario_schema
+    schema = scenario_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text())
+        assert not list(validator.iter_errors(doc)), path.name
+    assert list(validator.iter_errors({"name": "x", "params": {"turnover": {"hazzard": 1}}}))
+    assert list(validator.iter_errors({"name": "x", "interventions": [{"type": "new_deal", "colour": 1}]}))

@@ -55,7 +55,7 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
         if not isinstance(item, dict):
             raise InterventionError(path, "a mapping with a 'type'", item)
         kind = item.get("type")
-        if kind not in REGISTRY:
+        if not isinstance(kind, str) or kind not in REGISTRY:
             raise InterventionError(f"{path}.type", "one of " + ", ".join(REGISTRY), kind)
         try:
             parsed.append(REGISTRY[kind].model_validate(item))
