@@ -10,30 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, files, textout
+from .experiment import ExperimentError
 from .scenario import ScenarioError, load
-
-
-def _format(value: float, unit: str) -> str:
-    if pd.isna(value):
-        return "–"
-    if unit.startswith("£"):
-        return f"£{value:,.0f}"
-    if unit.startswith("share"):
-        return f"{100 * value:.1f}%"
-    if unit in ("trusts", "people"):
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
-
-
-def print_table(table: pd.DataFrame, stream=None) -> None:
-    """A KPI summary as aligned text: shares as %, years and rates to 2 decimals."""
-    value_cols = [c for c in table.columns if c not in ("kpi", "group", "unit")]
-    shown = table.copy()
-    for c in value_cols:
-        shown[c] = [_format(v, u) for v, u in zip(table[c], table.unit)]
-    shown = shown.rename(columns={"window": "report window"})
-    (stream or sys.stdout).write(shown.to_string(index=False) + "\n")
 
 
 def cmd_run(args) -> int:
@@ -50,10 +29,81 @@ def cmd_run(args) -> int:
     years = tuple(y for y in (cal.report_from, 2017, 2025, cal.end_year - 1)
                   if cal.report_from <= y < cal.end_year)
     table = write(result, out, tuple(sorted(set(years))))
-    print_table(table)
+    textout.print_summary(table)
     print(f"\n{result.stats['events']:,} events, {result.stats['people']:,} people, "
           f"{time.perf_counter() - t0:.1f} s. Results in {out}/ (see README: Output files)", file=sys.stderr)
     return 0
+
+
+def _precision(specs: list[str]) -> dict:
+    """--precision KPI[:GROUP]=HALFWIDTH, repeatable."""
+    out = {}
+    for spec in specs or []:
+        name, _, value = spec.partition("=")
+        kpi, _, group = name.partition(":")
+        try:
+            out[(kpi, group or "all")] = float(value)
+        except ValueError:
+            raise SystemExit(f"error: --precision expects KPI[:GROUP]=HALFWIDTH, found {spec!r}") from None
+    return out
+
+
+def _period(text: str | None):
+    if not text:
+        return None
+    lo, _, hi = text.partition(":")
+    try:
+        return (int(lo), int(hi or lo))
+    except ValueError:
+        raise SystemExit(f"error: --period expects YEAR or FROM:TO, found {text!r}") from None
+
+
+def _report_comparison(result, title: str, show_all: bool) -> int:
+    keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if show_all else None
+    textout.print_comparison(result.table, title, keys)
+    ex = result.execution
+    print(f"\n{result.replications} replications per scenario (seed {result.seed}, common random numbers), "
+          f"values averaged over {result.period[0]}–{result.period[1]}; {ex.ran} runs made, {ex.skipped} reused; "
+          f"{result.executor}. {result.stop_reason}".rstrip(), file=sys.stderr)
+    print(f"Results in {result.out}/ (comparison.csv, kpis.parquet, runs/)", file=sys.stderr)
+    if ex.failures:
+        print(f"{len(ex.failures)} run(s) failed; see {result.out}/failures.json. Rerun the same command to "
+              "retry them.", file=sys.stderr)
+        return 1
+    if ex.interrupted:
+        print("Stopped: finished runs are saved; run the same command again to resume.", file=sys.stderr)
+        return 130
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from . import experiment
+    baseline = load(args.baseline)
+    others = [load(p) for p in args.scenarios]
+    result = experiment.compare(baseline, others, reps=args.reps, out=args.out, jobs=args.jobs,
+                                scheduler=args.scheduler, seed=args.seed, period=_period(args.period),
+                                precision=_precision(args.precision), max_reps=args.max_reps,
+                                keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet)
+    title = f"Compared with {baseline.name}, {result.period[0]}–{result.period[1]}"
+    return _report_comparison(result, title, args.all)
+
+
+def cmd_sweep(args) -> int:
+    from . import experiment
+    from .sweep import load_sweep
+    sweep = load_sweep(args.sweep)
+    out = args.out or f"results/sweep-{sweep.name}"
+    result = experiment.compare(sweep.baseline, sweep.points, reps=args.reps or sweep.replications, out=out,
+                                jobs=args.jobs, scheduler=args.scheduler, seed=sweep.seed,
+                                period=_period(args.period), keep_events=args.keep_events, fresh=args.fresh,
+                                progress=not args.quiet, factors=sweep.factors, kind="sweep")
+    factors = pd.DataFrame.from_dict(sweep.factors, orient="index").rename_axis("scenario").reset_index()
+    table = result.table.merge(factors, on="scenario", how="left")
+    files.write_text(Path(out) / "sweep.csv", table.to_csv(index=False, float_format="%.6g"))
+    print(f"{len(sweep.points)} design points × {result.replications} replications; factor values in "
+          f"{out}/sweep.csv", file=sys.stderr)
+    return _report_comparison(result, f"Sweep {sweep.name}" + (f" against {sweep.baseline.name}" if sweep.baseline
+                                                             else ""), args.all)
 
 
 def cmd_params(args) -> int:
@@ -116,6 +166,31 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
     run.add_argument("--out", help="output folder (default results/<scenario name>)")
     run.set_defaults(func=cmd_run)
+    def experiment_options(p):
+        p.add_argument("--out", help="results folder (re-running the same command resumes it)")
+        p.add_argument("--jobs", type=int, help="worker processes (default: all cores; 1 = in this process)")
+        p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT, or 'local' for a local cluster")
+        p.add_argument("--period", help="years the KPIs are averaged over: YEAR or FROM:TO (default: last 10)")
+        p.add_argument("--keep-events", action="store_true", help="also store every run's full event log")
+        p.add_argument("--fresh", action="store_true", help="delete stored runs in --out and start again")
+        p.add_argument("--all", action="store_true", help="print every KPI, not only the key ones")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    cmp = sub.add_parser("compare", help="replications of a baseline and other scenarios, paired comparison")
+    cmp.add_argument("baseline", help="the baseline scenario file")
+    cmp.add_argument("scenarios", nargs="+", help="scenario files to compare with it")
+    cmp.add_argument("--reps", type=int, default=10, help="replications per scenario (default 10)")
+    cmp.add_argument("--seed", type=int, help="root seed for every scenario (default: the baseline's)")
+    cmp.add_argument("--precision", action="append", metavar="KPI[:GROUP]=HALFWIDTH",
+                     help="add replications until the 95%% interval of this difference is this narrow")
+    cmp.add_argument("--max-reps", type=int, default=200, help="cap for --precision (default 200)")
+    experiment_options(cmp)
+    cmp.set_defaults(func=cmd_compare)
+    swp = sub.add_parser("sweep", help="run a design over parameters and intervention settings")
+    swp.add_argument("sweep", help="sweep file (see scenarios/sweeps/)")
+    swp.add_argument("--reps", type=int, help="replications per point (default: the sweep file's)")
+    experiment_options(swp)
+    swp.set_defaults(func=cmd_sweep)
     par = sub.add_parser("params", help="list every parameter with its value, unit and source")
     par.add_argument("scenario", nargs="?", help="show the values this scenario uses (default: built-in defaults)")
     par.add_argument("--csv", action="store_true", help="write CSV instead of a text table")
@@ -134,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ScenarioError as exc:
+    except (ScenarioError, ExperimentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def _atomic(path: Path, write) -> None:
+def atomic(path: Path, write) -> None:
+    """Call ``write(fh)`` on a temporary file beside ``path``, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -27,7 +28,7 @@ def _atomic(path: Path, write) -> None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    _atomic(path, lambda fh: fh.write(data))
+    atomic(path, lambda fh: fh.write(data))
 
 
 def write_text(path: Path, text: str) -> None:
@@ -39,4 +40,4 @@ def write_json(path: Path, obj) -> None:
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:
-    _atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
+    atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd"))

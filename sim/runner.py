@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import subprocess
 import time
@@ -38,10 +39,23 @@ class RunResult:
             "seed": self.seed,
             "replication": self.replication,
             "leadsim_version": __version__,
+            "code_version": code_version(),
             "git_commit": git_commit(),
             "python": platform.python_version(),
             "stats": self.stats,
         }
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Package version plus a hash of the package's source: any change to the code changes it,
+    so stored runs made by other code are never mistaken for current ones."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(here.rglob("*.py")):
+        digest.update(str(path.relative_to(here)).encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 @lru_cache(maxsize=1)

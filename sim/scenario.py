@@ -168,6 +168,16 @@ def load(path: str | Path, overrides: dict | None = None) -> Scenario:
     doc = _resolve(path, ())
     if overrides:
         doc = _merge(doc, overrides)
+    return build(doc, path)
+
+
+def resolve(path: str | Path) -> dict:
+    """The document of a scenario file after ``base:`` inheritance, not yet validated as a whole."""
+    return _resolve(Path(path), ())
+
+
+def build(doc: dict, path: str | Path) -> Scenario:
+    """Validate a resolved document and turn it into a Scenario (errors name ``path``)."""
     try:
         run = RunSettings.model_validate(doc["run"])
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from sim.interventions import HOOKS, REGISTRY
 from sim.model import Model
 from sim.processes import appraisal, entry, recruitment, training, turnover
 from sim.runner import run_one
-from sim.scenario import from_params, load
+from sim.scenario import load
 from conftest import events_df, small_params
 
 ROOT = Path(__file__).resolve().parents[1]

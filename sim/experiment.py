@@ -1,0 +1,195 @@
+"""Experiments: many replications of several scenarios, compared with common random numbers.
+
+The Python API for notebooks::
+
+    from sim import experiment
+    from sim.scenario import load
+    result = experiment.compare(load("scenarios/baseline.yaml"), [load("scenarios/new_deal.yaml")],
+                                reps=20, out="results/new_deal_vs_baseline")
+    result.table      # KPI × scenario: mean, 95% interval, paired difference vs baseline, verdict
+    result.values     # one value per run, KPI and group (averaged over the comparison period)
+
+Every run is written to the results store as soon as it finishes, so an interrupted experiment
+resumes where it stopped when the same call (or command) is repeated.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import executors, files, metrics, stats
+from .progress import Progress
+from .tasks import Task, perform
+from .scenario import Scenario
+from .store import Store
+
+
+class ExperimentError(ValueError):
+    """The experiment as asked cannot run (e.g. two scenarios with one name); meant for the user."""
+
+
+@dataclass
+class Execution:
+    ran: int = 0
+    skipped: int = 0
+    failures: list = field(default_factory=list)
+    interrupted: bool = False
+
+
+def run_tasks(store: Store, tasks: list[Task], executor, show_progress: bool = True) -> Execution:
+    """Run the tasks the store does not have yet, saving each as it finishes."""
+    todo = [t for t in tasks if not store.done(t.name, t.replication)]
+    result = Execution(skipped=len(tasks) - len(todo))
+    if not todo:
+        return result
+    progress = Progress(len(todo), enabled=show_progress)
+    try:
+        for out in executor.map(perform, todo):
+            t = out.task
+            if out.error:
+                result.failures.append({"scenario": t.name, "replication": t.replication, "seed": t.seed,
+                                        "scenario_file": t.scenario.path, "error": out.error})
+                print(f"\nrun failed: scenario {t.name}, seed {t.seed}, replication {t.replication}: "
+                      f"{out.error.strip().splitlines()[-1]}", file=sys.stderr)
+            else:
+                store.save(t.name, t.replication, t.seed, out.kpis, out.events)
+                result.ran += 1
+            progress.step(f"{t.name} r{t.replication}", failed=bool(out.error))
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        store.write_failures(result.failures)
+    return result
+
+
+def default_period(scenario: Scenario) -> tuple[int, int]:
+    """The last ten reported years (the years a strategist asks "by when" about)."""
+    cal = scenario.params.calendar
+    return max(cal.report_from, cal.end_year - 10), cal.end_year - 1
+
+
+def run_values(kpis: pd.DataFrame, period: tuple[int, int]) -> pd.DataFrame:
+    """One value per run, KPI and group: yearly KPIs averaged over ``period``; whole-window KPIs as they are."""
+    yearly = kpis[(kpis.year >= period[0]) & (kpis.year <= period[1])]
+    keys = ["scenario", "replication", "kpi", "group"]
+    averaged = yearly.groupby(keys, sort=False).value.mean().reset_index()
+    window = kpis.loc[kpis.year < 0, keys + ["value"]]
+    return pd.concat([averaged, window], ignore_index=True)
+
+
+@dataclass
+class Comparison:
+    """What a comparison or sweep produced; ``table`` and ``values`` are pandas DataFrames."""
+    table: pd.DataFrame
+    values: pd.DataFrame
+    baseline: str | None
+    replications: int
+    period: tuple[int, int]
+    out: Path
+    seed: int
+    executor: str
+    stop_reason: str = ""
+    execution: Execution = field(default_factory=Execution)
+    factors: pd.DataFrame | None = None
+
+
+def _parse_period(period, baseline: Scenario) -> tuple[int, int]:
+    if period is None:
+        return default_period(baseline)
+    if isinstance(period, int):
+        return period, period
+    return int(period[0]), int(period[1])
+
+
+def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, out: str | Path | None = None,
+            jobs: int | None = None, scheduler: str | None = None, seed: int | None = None, period=None,
+            precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
+            keep_events: bool = False, fresh: bool = False, progress: bool = True,
+            factors: dict[str, dict] | None = None, kind: str = "compare") -> Comparison:
+    """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
+
+    With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
+    of each named difference against the baseline is narrower than asked, or ``max_reps`` is hit.
+    """
+    scenarios = ([baseline] if baseline else []) + list(others)
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise ExperimentError(f"scenario names must differ, found {', '.join(dup)} twice")
+    if precision and baseline is None:
+        raise ExperimentError("--precision needs a baseline to compare against")
+    check_precision(precision)
+    reference = scenarios[0]
+    seed = reference.run.seed if seed is None else seed
+    period = _parse_period(period, reference)
+    out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
+    store = Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
+                  fresh=fresh)
+    if store.stale and progress:
+        print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or another "
+              "version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
+    executor = executors.make(jobs, scheduler)
+    n, reason, total = reps, "", Execution()
+    try:
+        while True:
+            tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
+            done = run_tasks(store, tasks, executor, progress)
+            total.ran += done.ran
+            total.skipped += done.skipped
+            total.failures += done.failures
+            if done.interrupted:
+                total.interrupted = True
+                reason = "interrupted"
+                break
+            table = summarise(store, names, baseline.name if baseline else None, period)
+            if not precision:
+                break
+            worst = _worst_ratio(table, precision, baseline.name)
+            if worst <= 1.0:
+                reason = f"precision reached with {n} replications"
+                break
+            if n >= max_reps:
+                reason = f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
+                break
+            n = min(max_reps, max(n + 2, math.ceil(n * worst ** 2 * 1.1)))
+            if progress:
+                print(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
+                      "replications", file=sys.stderr)
+    finally:
+        executor.close()
+    kpis = store.kpis(names, period)
+    values = run_values(kpis, period)
+    table = stats.compare(values, baseline.name if baseline else None)
+    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+    store.consolidate()
+    files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
+    return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
+                      reason, total)
+
+
+def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int]) -> pd.DataFrame:
+    return stats.compare(run_values(store.kpis(names, period), period), baseline)
+
+
+def _worst_ratio(table: pd.DataFrame, precision: dict[tuple[str, str], float], baseline: str) -> float:
+    """Largest (interval half-width / target) over the named differences (inf while undefined)."""
+    worst = 0.0
+    for (kpi, group), target in precision.items():
+        hw = table.loc[(table.kpi == kpi) & (table.group == group) & (table.scenario != baseline), "diff_ci"]
+        if hw.empty or hw.isna().any():
+            return math.inf
+        worst = max(worst, float(hw.max()) / target)
+    return worst
+
+
+def check_precision(precision: dict[tuple[str, str], float] | None) -> None:
+    for (kpi, _group), target in (precision or {}).items():
+        if kpi not in metrics.KPIS:
+            raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(metrics.KPIS)}")
+        if not target > 0:
+            raise ExperimentError(f"--precision: the half-width for {kpi} must be > 0, found {target}")

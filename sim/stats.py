@@ -1,0 +1,86 @@
+"""Across replications: means with 95% intervals, and paired differences against the baseline.
+
+Replication r of every scenario uses the same random streams (common random numbers), so the
+difference scenario − baseline is taken replication by replication and its interval is much
+narrower than the two scenarios' own intervals would suggest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+LEVEL = 0.95
+
+# Which way is better, by KPI (and group where it matters). None: no value judgement.
+LOWER_IS_BETTER = {"exec_vacant_or_interim", "trusts_without_substantive_ceo", "exec_turnover",
+                   "mean_time_to_fill", "trusts_in_special_measures"}
+HIGHER_IS_BETTER = {"ceo_median_tenure", "exec_median_tenure", "ceo_median_time_in_post",
+                    "exec_median_time_in_post", "handover_without_gap", "ready_successors_per_post"}
+
+
+def direction(kpi: str, group: str) -> str | None:
+    """'lower' or 'higher' if one way is better for this KPI and group, else None."""
+    if kpi in LOWER_IS_BETTER:
+        return "lower"
+    if kpi in HIGHER_IS_BETTER:
+        return "higher"
+    if kpi == "trusts_by_rating":
+        return "higher" if group in ("outstanding", "good") else "lower"
+    if kpi == "ethnic_minority_share" and group in ("executive_director", "chief_executive"):
+        return "higher"  # Messenger 2022 / WRES: boards under-represent ethnic-minority staff
+    return None
+
+
+def half_width(values: np.ndarray) -> float:
+    """Half-width of the t-based 95% interval of the mean (NaN with fewer than 2 values)."""
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n < 2:
+        return float("nan")
+    sd = values.std(ddof=1)
+    return float(sps.t.ppf(0.5 + LEVEL / 2, n - 1) * sd / np.sqrt(n)) if sd > 0 else 0.0
+
+
+def verdict(diff: float, hw: float, better: str | None) -> str:
+    if np.isnan(diff) or np.isnan(hw) or abs(diff) <= hw:
+        return "no clear difference"
+    up = diff > 0
+    if better is None:
+        return "higher" if up else "lower"
+    return "better" if up == (better == "higher") else "worse"
+
+
+def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
+    """Summary of per-run values (columns scenario, replication, kpi, group, value): one row per
+    KPI × group × scenario with mean, 95% interval and the paired difference against ``baseline``
+    (runs are paired by replication; no differences when ``baseline`` is None)."""
+    order = list(dict.fromkeys(values.scenario))
+    wide = values.pivot_table(index=["kpi", "group", "replication"], columns="scenario", values="value",
+                              aggfunc="first", dropna=False).reindex(columns=order)
+    if baseline is not None and baseline not in wide.columns:
+        raise ValueError(f"baseline scenario {baseline!r} has no results")
+    kpi_order = {k: i for i, k in enumerate(dict.fromkeys(values.kpi))}
+    rows = []
+    for (kpi, group), block in sorted(wide.groupby(level=["kpi", "group"], sort=False),
+                                      key=lambda item: kpi_order[item[0][0]]):
+        base = block[baseline].to_numpy(dtype=float) if baseline is not None else None
+        better = direction(kpi, group)
+        for scenario in block.columns:
+            x = block[scenario].to_numpy(dtype=float)
+            ok = ~np.isnan(x)
+            row = {"kpi": kpi, "group": group, "scenario": scenario, "n": int(ok.sum()),
+                   "mean": float(np.nanmean(x)) if ok.any() else np.nan, "ci": half_width(x)}
+            if base is not None and scenario != baseline:
+                d = x - base
+                hw = half_width(d)
+                mean_d = float(np.nanmean(d)) if (~np.isnan(d)).any() else np.nan
+                row.update(diff=mean_d, diff_ci=hw, verdict=verdict(mean_d, hw, better))
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in ("diff", "diff_ci"):
+        if col not in out:
+            out[col] = np.nan
+    out["verdict"] = out.get("verdict", pd.Series(dtype=object)).fillna("")
+    return out

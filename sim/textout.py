@@ -1,0 +1,69 @@
+"""Plain-text tables for the terminal: KPI summaries and comparisons against the baseline."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pandas as pd
+
+from . import stats
+
+# what a strategist looks at first: (kpi, group)
+KEY_KPIS = [
+    ("exec_vacant_or_interim", "all"), ("exec_vacant_or_interim", "challenged"),
+    ("trusts_without_substantive_ceo", "all"), ("ceo_median_time_in_post", "all"),
+    ("exec_turnover", "all"), ("mean_time_to_fill", "all"), ("ready_successors_per_post", "all"),
+    ("trusts_by_rating", "inadequate"), ("ethnic_minority_share", "executive_director"),
+    ("intervention_cost", "total"),
+]
+
+
+def fmt(value: float, unit: str, diff: bool = False) -> str:
+    """A value in its unit: shares as % (differences in percentage points), £ with separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "+" if diff and value > 0 else ""
+    if unit.startswith("£"):
+        return f"{sign}£{value / 1e6:,.1f}m" if abs(value) >= 1e5 else f"{sign}£{value:,.0f}"
+    if unit.startswith("share"):
+        return f"{sign}{100 * value:.1f} pp" if diff else f"{100 * value:.1f}%"
+    if unit in ("trusts", "people"):
+        return f"{sign}{value:,.1f}"
+    return f"{sign}{value:.2f}"
+
+
+def interval(mean: float, hw: float, unit: str, diff: bool = False) -> str:
+    if hw is None or math.isnan(hw):
+        return fmt(mean, unit, diff)
+    return f"{fmt(mean, unit, diff)} ({fmt(mean - hw, unit, diff)} to {fmt(mean + hw, unit, diff)})"
+
+
+def print_summary(table: pd.DataFrame, stream=None) -> None:
+    """A single run's KPI summary: shares as %, years and rates to 2 decimals."""
+    value_cols = [c for c in table.columns if c not in ("kpi", "group", "unit")]
+    shown = table.copy()
+    for c in value_cols:
+        shown[c] = [fmt(v, u) for v, u in zip(table[c], table.unit)]
+    shown = shown.rename(columns={"window": "report window"})
+    (stream or sys.stdout).write(shown.to_string(index=False) + "\n")
+
+
+def print_comparison(table: pd.DataFrame, title: str, keys=None, stream=None) -> None:
+    """KPI by KPI: each scenario's mean with its 95% interval and its paired difference."""
+    out = stream or sys.stdout
+    out.write(title + "\n")
+    keys = keys or [k for k in KEY_KPIS if ((table.kpi == k[0]) & (table.group == k[1])).any()]
+    width = max(len(s) for s in table.scenario.unique()) + 2
+    for kpi, group in keys:
+        block = table[(table.kpi == kpi) & (table.group == group)]
+        if block.empty:
+            continue
+        unit = block.unit.iloc[0]
+        better = stats.direction(kpi, group)
+        hint = f"; {better} is better" if better else ""
+        out.write(f"\n{kpi} · {group}  [{unit}{hint}]\n")
+        out.write(f"  {'scenario':<{width}}{'mean (95% interval)':<34}difference vs baseline (95% interval)\n")
+        for row in block.itertuples():
+            diff = "" if not row.verdict else f"{interval(row.diff, row.diff_ci, unit, diff=True):<40}{row.verdict}"
+            out.write(f"  {row.scenario:<{width}}{interval(row.mean, row.ci, unit):<34}{diff}\n")

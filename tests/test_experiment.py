@@ -1,0 +1,237 @@
+"""Experiments: identical results on every executor, exact zero differences, resume after SIGKILL,
+clean Ctrl-C, isolated failures and clear errors for bad sweep files."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import experiment, tasks
+from sim.scenario import ScenarioError, load
+from sim.sweep import load_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SMALL = f"""name: small
+description: a small England for quick experiments
+base: {ROOT}/scenarios/baseline.yaml
+params:
+  system: {{trusts_by_type: {{acute: 10, specialist: 1, mental_health: 3, community: 1, ambulance: 1}}}}
+  workforce: {{middle_managers: 1200, senior_managers: 600}}
+  entry: {{clinicians_per_year: {{doctor: 8, nurse: 20, allied_health: 5}}}}
+run: {{start_year: 2008, report_from: 2012, end_year: 2024}}
+"""
+
+
+@pytest.fixture
+def scenarios(tmp_path):
+    (tmp_path / "small.yaml").write_text(SMALL)
+    (tmp_path / "small_nd.yaml").write_text("name: small_nd\ndescription: plus the new deal\nbase: small.yaml\n"
+                                            "interventions: [{type: new_deal, start: 2014, source: test}]\n")
+    (tmp_path / "twin.yaml").write_text("name: twin\ndescription: the same as small\nbase: small.yaml\n")
+    return tmp_path
+
+
+def sorted_kpis(out: Path) -> pd.DataFrame:
+    df = pd.read_parquet(out / "kpis.parquet")
+    return df.sort_values(["scenario", "replication", "kpi", "group", "year"]).reset_index(drop=True)
+
+
+def test_sequential_processes_and_dask_give_identical_results(scenarios, tmp_path):
+    base, other = load(scenarios / "small.yaml"), load(scenarios / "small_nd.yaml")
+    results = {}
+    for name, kw in {"seq": {"jobs": 1}, "proc": {"jobs": 2}, "dask": {"jobs": 2, "scheduler": "local"}}.items():
+        r = experiment.compare(base, [other], reps=3, out=tmp_path / name, progress=False, **kw)
+        results[name] = (sorted_kpis(r.out), r.table)
+    assert results["seq"][0].equals(results["proc"][0])
+    assert results["seq"][0].equals(results["dask"][0])
+    pd.testing.assert_frame_equal(results["seq"][1], results["dask"][1])
+
+
+def test_identical_scenarios_differ_by_exactly_zero(scenarios, tmp_path):
+    r = experiment.compare(load(scenarios / "small.yaml"), [load(scenarios / "twin.yaml")], reps=3,
+                           out=tmp_path / "twins", jobs=1, progress=False)
+    twin = r.table[r.table.scenario == "twin"]
+    assert len(twin) > 50
+    assert (twin["diff"].dropna() == 0).all() and (twin["diff_ci"].dropna() == 0).all()
+    assert (twin.verdict == "no clear difference").all()
+
+
+def test_python_api_returns_dataframes_with_paired_differences(scenarios, tmp_path):
+    r = experiment.compare(load(scenarios / "small.yaml"), [load(scenarios / "small_nd.yaml")], reps=4,
+                           out=tmp_path / "api", jobs=1, progress=False)
+    assert isinstance(r.table, pd.DataFrame) and isinstance(r.values, pd.DataFrame)
+    row = r.table[(r.table.kpi == "intervention_cost") & (r.table.group == "total")
+                  & (r.table.scenario == "small_nd")].iloc[0]
+    assert row["diff"] > 0 and row.verdict == "higher"
+    # the paired difference is the mean of per-replication differences
+    v = r.values[(r.values.kpi == "exec_vacant_or_interim") & (r.values.group == "all")]
+    wide = v.pivot(index="replication", columns="scenario", values="value")
+    row = r.table[(r.table.kpi == "exec_vacant_or_interim") & (r.table.group == "all")
+                  & (r.table.scenario == "small_nd")].iloc[0]
+    assert row["diff"] == pytest.approx((wide.small_nd - wide.small).mean())
+    assert r.replications == 4 and set(v.replication) == {0, 1, 2, 3}
+
+
+def test_changed_scenario_never_reuses_stale_runs(scenarios, tmp_path):
+    out = tmp_path / "stale"
+    first = experiment.compare(load(scenarios / "small.yaml"), [], reps=2, out=out, jobs=1, progress=False)
+    assert first.execution.ran == 2
+    again = experiment.compare(load(scenarios / "small.yaml"), [], reps=2, out=out, jobs=1, progress=False)
+    assert again.execution.ran == 0 and again.execution.skipped == 2
+    changed = load(scenarios / "small.yaml", overrides={"params": {"turnover": {"hazard": {"removed": 0.05}}}})
+    third = experiment.compare(changed, [], reps=2, out=out, jobs=1, progress=False)
+    assert third.execution.ran == 2  # a different scenario: recomputed, not reused
+    assert (third.values.scenario == "small").all()
+
+
+def test_precision_adds_replications_until_narrow_enough_or_the_cap(scenarios, tmp_path):
+    base, other = load(scenarios / "small.yaml"), load(scenarios / "small_nd.yaml")
+    loose = experiment.compare(base, [other], reps=3, out=tmp_path / "p1", jobs=1, progress=False,
+                               precision={("exec_turnover", "all"): 10.0})
+    assert loose.replications == 3 and "reached" in loose.stop_reason
+    tight = experiment.compare(base, [other], reps=3, out=tmp_path / "p2", jobs=1, progress=False,
+                               precision={("exec_vacant_or_interim", "all"): 1e-6}, max_reps=6)
+    assert tight.replications == 6 and "cap of 6" in tight.stop_reason
+    assert set(tight.values.replication) == set(range(6))
+
+
+def test_a_failing_run_is_reported_and_the_others_finish(scenarios, tmp_path, monkeypatch):
+    real = tasks.run_one
+
+    def flaky(scenario, replication=0, seed=None):
+        if replication == 1:
+            raise RuntimeError("boom")
+        return real(scenario, replication=replication, seed=seed)
+    monkeypatch.setattr(tasks, "run_one", flaky)
+    r = experiment.compare(load(scenarios / "small.yaml"), [], reps=3, out=tmp_path / "f", jobs=1, progress=False)
+    assert [f["replication"] for f in r.execution.failures] == [1]
+    assert "boom" in r.execution.failures[0]["error"] and r.execution.failures[0]["seed"] == 1
+    assert (tmp_path / "f" / "failures.json").exists()
+    assert set(r.values.replication) == {0, 2}
+
+
+def test_ctrl_c_keeps_finished_runs_and_the_same_call_resumes(scenarios, tmp_path, monkeypatch):
+    real = tasks.run_one
+
+    def interrupted(scenario, replication=0, seed=None):
+        if replication == 2:
+            raise KeyboardInterrupt
+        return real(scenario, replication=replication, seed=seed)
+    monkeypatch.setattr(tasks, "run_one", interrupted)
+    out = tmp_path / "c"
+    r = experiment.compare(load(scenarios / "small.yaml"), [], reps=4, out=out, jobs=1, progress=False)
+    assert r.execution.interrupted and r.execution.ran == 2
+    monkeypatch.setattr(tasks, "run_one", real)
+    r = experiment.compare(load(scenarios / "small.yaml"), [], reps=4, out=out, jobs=1, progress=False)
+    assert r.execution.ran == 2 and r.execution.skipped == 2 and not r.execution.interrupted
+
+
+def _leadsim(*args, **kw):
+    return subprocess.Popen([sys.executable, "-m", "sim.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+
+
+def _wait_for_runs(out: Path, count: int, proc, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if len(list(out.glob("runs/*/r*.parquet"))) >= count:
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    raise AssertionError("runs did not appear in time")
+
+
+SWEEP = """name: tiny
+description: removal multiplier of the new deal
+scenario: small_nd.yaml
+baseline: small.yaml
+design: grid
+replications: 3
+seed: 5
+factors:
+  interventions.new_deal.removal_multiplier: {levels: [0.3, 0.9]}
+"""
+
+
+def test_sweep_killed_with_sigkill_resumes_to_identical_results(scenarios, tmp_path):
+    (scenarios / "tiny.yaml").write_text(SWEEP)
+    reference = tmp_path / "reference"
+    done = _leadsim("sweep", str(scenarios / "tiny.yaml"), "--out", str(reference), "--jobs", "1", "--quiet")
+    assert done.wait(300) == 0, done.communicate()
+    out = tmp_path / "killed"
+    proc = _leadsim("sweep", str(scenarios / "tiny.yaml"), "--out", str(out), "--jobs", "2", "--quiet")
+    _wait_for_runs(out, 3, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = len(list(out.glob("runs/*/r*.parquet")))
+    assert 3 <= partial < 9
+    resumed = _leadsim("sweep", str(scenarios / "tiny.yaml"), "--out", str(out), "--jobs", "2", "--quiet")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert f"{9 - partial} runs made, {partial} reused" in err
+    assert not list(out.glob("**/.*.tmp"))  # no half-written file survived the kill
+    a, b = sorted_kpis(reference), sorted_kpis(out)
+    assert a.equals(b)
+    assert not b.duplicated(["scenario", "replication", "kpi", "group", "year"]).any()
+    sweep_table = pd.read_csv(out / "sweep.csv")
+    assert set(sweep_table["interventions.new_deal.removal_multiplier"].dropna()) == {0.3, 0.9}
+
+
+def test_sigint_stops_cleanly_and_keeps_runs(scenarios, tmp_path):
+    out = tmp_path / "int"
+    proc = _leadsim("compare", str(scenarios / "small.yaml"), str(scenarios / "small_nd.yaml"), "--reps", "20",
+                    "--out", str(out), "--jobs", "2", "--quiet")
+    _wait_for_runs(out, 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "run the same command again to resume" in err
+    assert len(list(out.glob("runs/*/r*.parquet"))) >= 2
+
+
+@pytest.mark.parametrize("text,path,expected", [
+    ("name: s\nscenario: small.yaml\n", "factors", "a value"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.x: {levels: [1]}}\ncolour: red\n", "colour", "one of name"),
+    ("name: s\nscenario: nope.yaml\nfactors: {params.x: {levels: [1]}}\n", "scenario", "an existing scenario file"),
+    ("name: s\nscenario: small.yaml\ndesign: random\nfactors: {params.x: {levels: [1]}}\n", "design", "'grid'"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.retire: {range: [2, 1]}}\n",
+     "factors.params.turnover.hazard.retire", "low ≤ high"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazzard: {levels: [1]}}\n",
+     "factors (params.turnover.hazzard)", "one of"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.retire: {levels: [-1]}}\n",
+     "factors (params.turnover.hazard.retire)", "≥ 0"),
+    ("name: s\nscenario: small.yaml\nfactors: {interventions.new_deal.removal_multiplier: {levels: [1]}}\n",
+     "factors.interventions.new_deal.removal_multiplier", "an intervention of the scenario"),
+    ("name: s\nscenario: small.yaml\nfactors: {run.seed: {levels: [1]}}\n", "factors.run.seed", "params.<"),
+    ("name: [s\n", "(document)", "valid YAML"),
+])
+def test_bad_sweep_files_get_clear_errors(scenarios, text, path, expected):
+    f = scenarios / "bad_sweep.yaml"
+    f.write_text(text)
+    with pytest.raises(ScenarioError) as err:
+        load_sweep(f)
+    assert str(err.value).startswith(f"{f}: {path}") and expected in str(err.value)
+
+
+def test_sampled_designs_cover_the_ranges(scenarios):
+    for design in ("latin_hypercube", "sobol"):
+        f = scenarios / f"{design}.yaml"
+        f.write_text(f"name: {design}\nscenario: small.yaml\ndesign: {design}\nsamples: 8\nseed: 3\nfactors:\n"
+                     "  params.performance.leadership_feedback: {range: [0.0, 0.4]}\n"
+                     "  params.recruitment.interim_probability.director: {levels: [0.2, 0.8]}\n")
+        sweep = load_sweep(f)
+        values = pd.DataFrame.from_dict(sweep.factors, orient="index")
+        assert len(sweep.points) == 8
+        lf = values["params.performance.leadership_feedback"]
+        assert lf.between(0, 0.4).all() and lf.nunique() == 8
+        if design == "latin_hypercube":  # one point in each eighth of the range
+            assert sorted(np.floor(lf / 0.05).astype(int)) == list(range(8))
+        assert set(values["params.recruitment.interim_probability.director"]) == {0.2, 0.8}
+        assert sweep.points[0].params.performance.leadership_feedback == lf.iloc[0]
