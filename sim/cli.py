@@ -106,6 +106,19 @@ def cmd_sweep(args) -> int:
                                                              else ""), args.all)
 
 
+def cmd_report(args) -> int:
+    from . import report
+    t0 = time.perf_counter()
+    try:
+        built = report.build(args.results, out=args.out, year=args.year, fit=args.fit)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Report: {built.html}  ({len(built.charts)} charts as PNG and SVG in {Path(args.results) / 'charts'}/, "
+          f"{time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    return 0
+
+
 def cmd_params(args) -> int:
     """Print every parameter of a scenario with its value, unit and source."""
     from .params import Params, register
@@ -191,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--reps", type=int, help="replications per point (default: the sweep file's)")
     experiment_options(swp)
     swp.set_defaults(func=cmd_sweep)
+    rep = sub.add_parser("report", help="build the HTML report and charts from a results folder")
+    rep.add_argument("results", help="folder written by leadsim compare or sweep")
+    rep.add_argument("--out", help="HTML file (default RESULTS/report.html)")
+    rep.add_argument("--year", type=int, help="compare this year (default: the last ten reported years)")
+    rep.add_argument("--fit", help="calibration fit JSON (default calibration/fit.json when present)")
+    rep.set_defaults(func=cmd_report)
     par = sub.add_parser("params", help="list every parameter with its value, unit and source")
     par.add_argument("scenario", nargs="?", help="show the values this scenario uses (default: built-in defaults)")
     par.add_argument("--csv", action="store_true", help="write CSV instead of a text table")

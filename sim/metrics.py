@@ -26,6 +26,7 @@ KPIS = {
     "exec_median_tenure": ("years", "the same for all executive posts"),
     "ceo_median_time_in_post": ("years", "median time in post of current substantive chief executives at 31 Dec"),
     "exec_median_time_in_post": ("years", "median time in post of current substantive executives at 31 Dec"),
+    "exec_posts": ("posts", "executive posts in England at 31 Dec"),
     "exec_turnover": ("departures per post per year", "substantive holders leaving their post during the year"),
     "mean_time_to_fill": ("years", "mean gap between a post losing its substantive holder and the next "
                           "starting, over appointments in the year that followed a gap"),
@@ -38,6 +39,13 @@ KPIS = {
     "intervention_cost": ("£ per year", "cost booked by each intervention for the year (units × cost per unit); "
                           "group total = all interventions"),
     "programme_cost": ("£ per year", "places started on every training programme × cost per place"),
+    "flow_entry": ("people per year", "people entering the management pipeline, by origin route"),
+    "flow_to_senior": ("people per year", "people becoming senior managers (promotion or entry), by origin"),
+    "flow_to_director": ("people per year", "first executive-director appointments, by origin"),
+    "flow_to_ceo": ("people per year", "first chief-executive appointments, by origin"),
+    "flow_exit": ("people per year", "people leaving the pipeline, by the grade they left from"),
+    "ceo_survival": ("share of spells", "Kaplan–Meier share of chief-executive spells (starting in the "
+                     "report window) lasting longer than the group's years"),
     "women_share": ("share of grade", "women in each grade at 31 Dec"),
     "ethnic_minority_share": ("share of grade", "ethnic-minority staff in each grade at 31 Dec"),
 }
@@ -60,6 +68,21 @@ def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float:
     return float("nan")
 
 
+def kaplan_meier_curve(durations: np.ndarray, observed: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Survival S(t) at each of ``times`` from right-censored durations."""
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    event_times = np.unique(durations[observed])
+    at_risk = np.array([np.sum(durations >= t) for t in event_times])
+    deaths = np.array([np.sum((durations == t) & observed) for t in event_times])
+    surv = np.cumprod(1.0 - deaths / np.maximum(at_risk, 1))
+    idx = np.searchsorted(event_times, times, side="right") - 1
+    return np.where(idx >= 0, surv[np.maximum(idx, 0)] if len(surv) else 1.0, 1.0)
+
+
+SURVIVAL_TIMES = np.arange(0.5, 10.01, 0.5)
+
+
 def spells(events: pd.DataFrame, end: float) -> pd.DataFrame:
     """Tenure spells: each appointment joined to the holder's departure from that post (or censored)."""
     starts = events.loc[events.kind == "appointment", ["time", "person", "post", "role", "org"]]
@@ -75,8 +98,8 @@ def spells(events: pd.DataFrame, end: float) -> pd.DataFrame:
 
 
 def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipeline: pd.DataFrame,
-            report_from: int, end_year: int) -> pd.DataFrame:
-    """All KPIs for the reporting window [report_from, end_year)."""
+            report_from: int, end_year: int, people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All KPIs for the reporting window [report_from, end_year); flows need ``people``."""
     rows: list[tuple] = []
     posts = posts[posts.year >= report_from]
     orgs = orgs[orgs.year >= report_from]
@@ -110,11 +133,16 @@ def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipel
         for rating in RATINGS:
             s = subset[subset.rating == rating]
             rows.append((name, rating, WINDOW, kaplan_meier_median(s.duration, s.observed)))
+    ceo_spells = sp[sp.role == "chief_executive"]
+    if len(ceo_spells):
+        curve = kaplan_meier_curve(ceo_spells.duration, ceo_spells.observed, SURVIVAL_TIMES)
+        rows += [("ceo_survival", f"{t:g}", WINDOW, float(s)) for t, s in zip(SURVIVAL_TIMES, curve)]
 
     # flows during each year
     ev = events[(events.time >= report_from) & (events.time < end_year)]
     ev = ev.assign(year=np.floor(ev.time).astype(int))
     n_posts = posts.groupby("year").post.count()
+    _add(rows, "exec_posts", "all", n_posts.astype(float))
     dep = ev[ev.kind == "departure"].groupby("year").size().reindex(years, fill_value=0)
     _add(rows, "exec_turnover", "all", dep / n_posts.reindex(years))
     app = ev[ev.kind == "appointment"]
@@ -128,6 +156,9 @@ def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipel
     _add(rows, "intervention_cost", "total", cost.groupby("year").value.sum().reindex(years, fill_value=0.0))
     starts = ev[ev.kind == "programme_start"]
     _add(rows, "programme_cost", "all", starts.groupby("year").value.sum().reindex(years, fill_value=0.0))
+
+    if people is not None:
+        rows += _flows(ev, people, years)
 
     # trusts
     for rating in RATINGS:
@@ -152,6 +183,30 @@ def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipel
     out = pd.DataFrame(rows, columns=["kpi", "group", "year", "value"])
     out["year"] = out["year"].astype("int16")
     return out
+
+
+def _flows(ev: pd.DataFrame, people: pd.DataFrame, years: np.ndarray) -> list[tuple]:
+    """Yearly flows through the pipeline by origin route, and leavers by grade."""
+    origin = people.set_index("person").origin.astype(str)
+    rows: list[tuple] = []
+
+    def by(kpi, frame, key):
+        counts = frame.groupby([key, "year"]).size()
+        for group in sorted(frame[key].unique()):
+            _add(rows, kpi, str(group), counts.loc[group].reindex(years, fill_value=0).astype(float))
+
+    entry = ev[ev.kind == "entry"].assign(origin=lambda d: d.cause.astype(str))
+    by("flow_entry", entry, "origin")
+    to_senior = ev[((ev.kind == "promotion") & (ev.cause == "middle_to_senior"))
+                   | ((ev.kind == "entry") & (ev.value == GRADES.index("senior_manager")))]
+    by("flow_to_senior", to_senior.assign(origin=origin.reindex(to_senior.person).to_numpy()), "origin")
+    first = ev[(ev.kind == "appointment") & ev.cause.isin(["internal_promotion", "external"])]
+    first = first.assign(origin=origin.reindex(first.person).to_numpy())
+    by("flow_to_director", first[first.role != "chief_executive"], "origin")
+    by("flow_to_ceo", first[first.role == "chief_executive"], "origin")
+    exits = ev[ev.kind == "exit"].dropna(subset=["value"])
+    by("flow_exit", exits.assign(grade=[GRADES[int(g)] for g in exits.value]), "grade")
+    return rows
 
 
 def _add(rows: list, kpi: str, group: str, series: pd.Series, years=None) -> None:

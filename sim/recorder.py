@@ -11,7 +11,7 @@ from .params import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS
 # kind → what ``cause`` and ``value`` hold for it (the README's output table mirrors this)
 EVENT_KINDS = {
     "entry": "someone joins the pipeline; cause: origin route; value: grade index",
-    "exit": "someone leaves the pipeline for good; cause: why",
+    "exit": "someone leaves the pipeline for good; cause: why; value: grade index when they left",
     "promotion": "feeder-grade step (graduate completion, middle → senior); value: new grade index",
     "programme_start": "starts a programme; cause: programme; value: cost per place (£)",
     "programme_end": "completes a programme; cause: programme",
@@ -124,6 +124,18 @@ class Recorder:
         names = ("year", "org", "type", "region", "rating", "special_measures", "quality")
         types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64())
         return _rows_to_table(self._orgs, names, types)
+
+    @staticmethod
+    def people_table(people: People) -> pa.Table:
+        """Who everyone in the run was: origin, profession, sex, ethnicity, when they entered."""
+        n = people.n
+        return pa.table({
+            "person": np.arange(n, dtype=np.int32),
+            "origin": pa.array(np.array(ORIGINS)[people.origin[:n]]).dictionary_encode(),
+            "profession": pa.array(np.array(PROFESSIONS)[people.profession[:n]]).dictionary_encode(),
+            "female": people.female[:n], "ethnic_minority": people.ethnic_minority[:n],
+            "entered": people.entered[:n],
+        })
 
     def pipeline_table(self) -> pa.Table:
         return pa.concat_tables(self._pipeline) if self._pipeline else pa.table({})

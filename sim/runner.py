@@ -28,6 +28,7 @@ class RunResult:
     posts: pa.Table
     organisations: pa.Table
     pipeline: pa.Table
+    people: pa.Table
     kpis: pd.DataFrame
     stats: dict = field(default_factory=dict)
 
@@ -81,12 +82,13 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
                   interventions=scenario.interventions).run()
     rec = model.recorder
     events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
+    people = rec.people_table(model.people)
     cal = scenario.params.calendar
     kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
-                           cal.report_from, cal.end_year)
+                           cal.report_from, cal.end_year, people.to_pandas())
     stats = {"wall_seconds": round(time.perf_counter() - t0, 3), "events": events.num_rows,
              "people": int(model.people.n)}
-    return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, kpis, stats)
+    return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, people, kpis, stats)
 
 
 OUTPUT_FILES = {
@@ -94,6 +96,7 @@ OUTPUT_FILES = {
     "posts.parquet": "posts",
     "organisations.parquet": "organisations",
     "pipeline.parquet": "pipeline",
+    "people.parquet": "people",
 }
 
 

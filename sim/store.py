@@ -119,3 +119,19 @@ class Store:
             writer.close()
         files.atomic(out, write)
         return out
+
+
+def read(root: str | Path) -> tuple[dict, pd.DataFrame]:
+    """An experiment's manifest and all its stored KPI rows, for reports (no scenario objects needed)."""
+    root = Path(root)
+    manifest_path = root / "experiment.json"
+    if not manifest_path.exists():
+        raise FileNotFoundError(f"{root} is not a results folder of leadsim compare or sweep "
+                                "(no experiment.json)")
+    manifest = json.loads(manifest_path.read_text())
+    frames = [pq.read_table(path).to_pandas()
+              for name, info in manifest["scenarios"].items()
+              for path in sorted((root / "runs" / f"{name}.{info['key']}").glob("r*.parquet"))]
+    kpis = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["kpi", "group", "year", "value", "scenario", "replication", "seed"])
+    return manifest, kpis

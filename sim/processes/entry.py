@@ -147,7 +147,8 @@ def complete_cohort(model, rows, at: float):
     model.recorder.events_bulk(now, "promotion", placed, org=people.org[placed], value=float(MIDDLE),
                                cause="graduate_completion")
     people.alive[unplaced] = False
-    model.recorder.events_bulk(now, "exit", unplaced, org=people.org[unplaced], cause="no_post_at_completion")
+    model.recorder.events_bulk(now, "exit", unplaced, org=people.org[unplaced], cause="no_post_at_completion",
+                               value=float(TRAINEE))
 
 
 def yearly_entry(model, year: int) -> None:

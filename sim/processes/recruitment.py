@@ -75,7 +75,7 @@ def depart(model, post, cause: str, handover: bool = False) -> None:
             people.unattached_since[h] = now
         else:
             people.alive[h] = False
-            model.recorder.event(now, "exit", person=h, org=post.org, cause=cause)
+            model.recorder.event(now, "exit", person=h, org=post.org, cause=cause, value=float(people.grade[h]))
     post.holder, post.leaving, post.state = -1, False, VACANT
     post.vacant_since = now
     post.exit_token += 1

@@ -91,4 +91,5 @@ def feeder_leavers(model, year: int) -> None:
     rows = np.flatnonzero(leave)
     people.alive[rows] = False
     causes = np.where(unplaced[rows], "no_executive_post", "leave_nhs")
-    model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes)
+    model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
+                               value=people.grade[rows].astype(float))
