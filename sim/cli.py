@@ -58,9 +58,13 @@ def _period(text: str | None):
         raise SystemExit(f"error: --period expects YEAR or FROM:TO, found {text!r}") from None
 
 
-def _report_comparison(result, title: str, show_all: bool) -> int:
-    keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if show_all else None
+def _report_comparison(result, title: str, args) -> int:
+    keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
     textout.print_comparison(result.table, title, keys)
+    if args.report and not result.execution.interrupted:
+        from . import report
+        built = report.build(result.out, year=args.report_year)
+        print(f"Report: {built.html} (charts in {result.out / 'charts'}/)", file=sys.stderr)
     ex = result.execution
     print(f"\n{result.replications} replications per scenario (seed {result.seed}, common random numbers), "
           f"values averaged over {result.period[0]}–{result.period[1]}; {ex.ran} runs made, {ex.skipped} reused; "
@@ -85,7 +89,7 @@ def cmd_compare(args) -> int:
                                 precision=_precision(args.precision), max_reps=args.max_reps,
                                 keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet)
     title = f"Compared with {baseline.name}, {result.period[0]}–{result.period[1]}"
-    return _report_comparison(result, title, args.all)
+    return _report_comparison(result, title, args)
 
 
 def cmd_sweep(args) -> int:
@@ -103,7 +107,7 @@ def cmd_sweep(args) -> int:
     print(f"{len(sweep.points)} design points × {result.replications} replications; factor values in "
           f"{out}/sweep.csv", file=sys.stderr)
     return _report_comparison(result, f"Sweep {sweep.name}" + (f" against {sweep.baseline.name}" if sweep.baseline
-                                                             else ""), args.all)
+                                                             else ""), args)
 
 
 def cmd_report(args) -> int:
@@ -188,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--fresh", action="store_true", help="delete stored runs in --out and start again")
         p.add_argument("--all", action="store_true", help="print every KPI, not only the key ones")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--report", action="store_true", help="then build the HTML report (leadsim report)")
+        p.add_argument("--report-year", type=int, help="year the report compares (default: the period)")
 
     cmp = sub.add_parser("compare", help="replications of a baseline and other scenarios, paired comparison")
     cmp.add_argument("baseline", help="the baseline scenario file")

@@ -107,14 +107,16 @@ def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[str]:
             if key not in get.index:
                 continue
             row, base = get.loc[key], get.loc[("exec_vacant_or_interim", group, baseline)]
-            change = {"better": "fall", "worse": "rise"}.get(row.verdict, "do not change clearly")
-            parts.append(f"executive posts vacant or interim {where} {change} from {fmt(base['mean'], 'share')} "
-                         f"to {fmt(row['mean'], 'share')} ({fmt(row['diff'], 'share', True)}, 95% interval "
-                         f"{fmt(row['diff'] - row.diff_ci, 'share', True)} to {fmt(row['diff'] + row.diff_ci, 'share', True)})")
+            verdict = {"better": "a clear improvement", "worse": "clearly worse"}.get(row.verdict,
+                                                                                     "no clear difference")
+            parts.append(f"executive posts vacant or interim {where}: {fmt(base['mean'], 'share')} in the "
+                         f"baseline, {fmt(row['mean'], 'share')} with {html.escape(scenario)} — a difference of "
+                         f"{fmt(row['diff'], 'share', True)} (95% interval {fmt(row['diff'] - row.diff_ci, 'share', True)}"
+                         f" to {fmt(row['diff'] + row.diff_ci, 'share', True)}), {verdict}")
         cost = get.loc[("intervention_cost", "total", scenario)]["mean"] if ("intervention_cost", "total",
                                                                             scenario) in get.index else 0.0
         if parts:
-            out.append(f"Under <b>{html.escape(scenario)}</b>, over {period}, " + "; ".join(parts)
+            out.append(f"<b>{html.escape(scenario)}</b>, {period}: " + "; ".join(parts)
                        + f". It costs about {fmt(cost, '£')} a year.")
     ranked = table[(table.kpi == "exec_vacant_or_interim") & (table.group == "challenged")
                    & (table.verdict == "better")].sort_values("diff")

@@ -23,6 +23,10 @@ def fmt(value: float, unit: str, diff: bool = False) -> str:
     """A value in its unit: shares as % (differences in percentage points), £ with separators."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if unit.startswith("share"):
+        value = 0.0 if abs(value) < 0.0005 else value  # no "-0.0 pp"
+    elif not unit.startswith("£"):
+        value = 0.0 if abs(value) < 0.005 else value
     sign = "+" if diff and value > 0 else ""
     if unit.startswith("£"):
         return f"{sign}£{value / 1e6:,.1f}m" if abs(value) >= 1e5 else f"{sign}£{value:,.0f}"

@@ -53,7 +53,7 @@ def test_report_has_summary_findings_register_provenance_and_limitations(built):
     page = built.html.read_text()
     for heading in ("Summary", "Charts", "Assumptions register", "Provenance", "Limitations"):
         assert f"<h2>{heading}</h2>" in page
-    assert "Under <b>small_nd</b>" in page
+    assert "<b>small_nd</b>, 2014–2023: executive posts vacant or interim" in page
     assert "turnover.hazard" in page
     assert "leadership_feedback" in page and "Janke" in page
     assert "new_deal" in page and "removal_multiplier" in page
