@@ -123,6 +123,32 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from . import calibrate
+    from .targets import load_parameters, load_targets
+    minutes = args.minutes if args.minutes is not None else (4.0 if args.quick else 25.0)
+    trials = args.trials or 10_000  # by default the time budget decides
+    reps = args.reps or 2
+    folder = Path(args.out)
+    setup = calibrate.Setup(scenario=Path(args.scenario), targets=load_targets(args.targets),
+                            parameters=load_parameters(args.parameters), reps=reps, seed=args.seed)
+    journal = folder / ("study-quick.journal" if args.quick else "study.journal")
+    print(f"calibrating {len(setup.parameters)} parameters to {len(setup.targets)} targets: up to {trials} trials "
+          f"or {minutes:g} minutes, {reps} replications a trial, study {journal}", file=sys.stderr)
+    study, new = calibrate.optimise(setup, journal, trials, minutes, args.jobs or 2, fresh=args.fresh)
+    if not len(study.trials):
+        print("error: no trial finished", file=sys.stderr)
+        return 1
+    check = args.check_reps or (4 if args.quick else 10)
+    fit = calibrate.assess(setup, study, check)
+    out = calibrate.write_outputs(fit, setup, folder, args.seed, check)
+    inside = int(fit.table.inside.sum())
+    print(f"{new} new trials ({len(study.trials)} in the study); best loss {fit.loss:.3f}; "
+          f"{inside} of {len(fit.table)} targets inside their tolerance", file=sys.stderr)
+    print(f"Wrote {out['calibrated']}, {out['markdown']}, {out['json']}, {out['chart']}", file=sys.stderr)
+    return 0
+
+
 def cmd_params(args) -> int:
     """Print every parameter of a scenario with its value, unit and source."""
     from .params import Params, register
@@ -216,6 +242,20 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--year", type=int, help="compare this year (default: the last ten reported years)")
     rep.add_argument("--fit", help="calibration fit JSON (default calibration/fit.json when present)")
     rep.set_defaults(func=cmd_report)
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the published figures (Optuna)")
+    cal.add_argument("--trials", type=int, help="total trials in the study (default: as many as time allows)")
+    cal.add_argument("--minutes", type=float, help="time budget (default 25; --quick 4)")
+    cal.add_argument("--quick", action="store_true", help="a ≤ 5-minute calibration (its own study file)")
+    cal.add_argument("--jobs", type=int, help="parallel trial processes (default 2)")
+    cal.add_argument("--seed", type=int, default=1, help="seed of the runs and the sampler (default 1)")
+    cal.add_argument("--reps", type=int, help="replications per trial (default 2)")
+    cal.add_argument("--check-reps", type=int, help="replications of the best fit for the report (default 10)")
+    cal.add_argument("--scenario", default="scenarios/baseline.yaml", help="scenario to calibrate")
+    cal.add_argument("--targets", default="calibration/targets.yaml")
+    cal.add_argument("--parameters", default="calibration/parameters.yaml")
+    cal.add_argument("--out", default="calibration", help="folder for calibrated.yaml, the fit report and study")
+    cal.add_argument("--fresh", action="store_true", help="start a new study instead of resuming")
+    cal.set_defaults(func=cmd_calibrate)
     par = sub.add_parser("params", help="list every parameter with its value, unit and source")
     par.add_argument("scenario", nargs="?", help="show the values this scenario uses (default: built-in defaults)")
     par.add_argument("--csv", action="store_true", help="write CSV instead of a text table")

@@ -60,6 +60,8 @@ class ScenarioDocument(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="model parameter overrides")
     interventions: list[Any] = Field(default_factory=list, description="interventions switched on")
     run: dict[str, Any] = Field(default_factory=dict, description="run settings (RunSettings)")
+    provenance: dict[str, Any] | None = Field(None, description="how a generated file was made (not used by "
+                                                                "the model), e.g. calibration/calibrated.yaml")
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
         interventions.parse(doc.interventions)  # report a bad entry against the file that has it
     except interventions.InterventionError as exc:
         raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
-    own = doc.model_dump(exclude={"base"})
+    own = doc.model_dump(exclude={"base", "provenance"})
     bases = [doc.base] if isinstance(doc.base, str) else (doc.base or [])
     resolved: dict = {"params": {}, "interventions": [], "run": {}, "description": ""}
     for base in bases:

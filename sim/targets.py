@@ -215,11 +215,15 @@ def special_measures_count(run: RunData, t: Target) -> float:
     return float(counts.mean()) if len(counts) else math.nan
 
 
-@extractor()
+@extractor(entered_from=float)
 def special_measures_duration(run: RunData, t: Target) -> float:
-    """Mean length in years of special-measures spells completed (exits) in the years covered."""
+    """Mean length in years of special-measures spells completed (exits) in the years covered;
+    optionally only spells that entered at or after ``entered_from`` (a decimal year), as when
+    the real regime began mid-period and no earlier spell could be counted."""
     ev = _in_years(run.events, t)
     exits = ev[ev.kind == "special_measures_exit"]
+    if "entered_from" in t.settings:
+        exits = exits[exits.time - exits.value >= t.settings["entered_from"] - EPS]
     return float(exits.value.mean()) if len(exits) else math.nan
 
 
@@ -286,7 +290,8 @@ def _check_settings(t: Target, path: Path, where: str) -> None:
         kind = spec[key]
         if isinstance(kind, tuple):
             if value not in kind or isinstance(value, bool) != isinstance(kind[0], bool):
-                raise ScenarioError(path, loc, "one of " + ", ".join(map(str, kind)), value)
+                shown = [str(c).lower() if isinstance(c, bool) else str(c) for c in kind]  # as YAML spells them
+                raise ScenarioError(path, loc, "one of " + ", ".join(shown), value)
         elif isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind) \
                 or value <= 0:
             raise ScenarioError(path, loc, f"a positive {'whole ' if kind is int else ''}number", value)

@@ -1,0 +1,76 @@
+"""Calibration: the loss on a toy case, and a small calibration that recovers known values."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import calibrate
+from sim.targets import FreeParameter, Source, Target
+
+SOURCE = Source(title="synthetic", publisher="test", year=2024, url="https://example.org/")
+
+
+def target(id_, value, low, high, extractor="turnover_excluding_retirement", year=2012, **settings):
+    return Target(id=id_, description=id_, definition="test", value=value, unit="share", tolerance=(low, high),
+                  tolerance_reason="test", year=year, source=SOURCE, extractor=extractor, settings=settings)
+
+
+def test_loss_is_zero_on_target_and_one_per_target_at_the_tolerance_edge():
+    a, b = target("a", 0.2, 0.1, 0.4), target("b", 10.0, 8.0, 11.0)
+    assert calibrate.loss({"a": 0.2, "b": 10.0}, [a, b]) == 0.0
+    # a sits on its upper bound (distance 1), b on its lower bound (distance 1)
+    assert calibrate.loss({"a": 0.4, "b": 8.0}, [a, b]) == pytest.approx(2.0)
+    # asymmetric tolerance: 0.15 is half-way to the lower bound, 0.3 half-way to the upper
+    assert calibrate.distance(0.15, a) == pytest.approx(0.5) and calibrate.distance(0.3, a) == pytest.approx(0.5)
+    assert calibrate.loss({"a": float("nan"), "b": 10.0}, [a, b]) == calibrate.UNDEFINED_PENALTY
+
+
+def test_nested_overrides():
+    assert calibrate.nested({"turnover.hazard.removed": 0.1, "turnover.hazard.retire": 0.2,
+                             "recruitment.search_years.director": 0.4}) == {
+        "turnover": {"hazard": {"removed": 0.1, "retire": 0.2}}, "recruitment": {"search_years": {"director": 0.4}}}
+
+
+SMALL = """name: small
+description: a small England for calibration tests
+base: {root}/scenarios/baseline.yaml
+params:
+  system: {{trusts_by_type: {{acute: 40, specialist: 4, mental_health: 10, community: 3, ambulance: 3}}}}
+  workforce: {{middle_managers: 4000, senior_managers: 2000}}
+  entry: {{clinicians_per_year: {{doctor: 25, nurse: 60, allied_health: 15}}}}
+run: {{start_year: 2004, report_from: 2008, end_year: 2016}}
+"""
+
+
+def test_quick_calibration_recovers_the_values_that_made_the_targets(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL.format(root=root))
+    truth = {"turnover.hazard.removed": 0.03, "recruitment.search_years.director": 0.5}
+    targets = [target("turnover", 0.0, 0.0, 1.0, year=2010),
+               target("gap", 0.0, 0.0, 1.0, extractor="mean_vacancy_duration", year=2010)]
+    targets = [t.model_copy(update={"year_to": 2014}) for t in targets]
+    setup = calibrate.Setup(scenario=scenario, targets=targets, parameters=[], reps=6, seed=3)
+    observed = calibrate.simulate(setup, truth).mean()
+    # synthetic targets: what the true values produce, with a ±15% tolerance
+    setup.targets = [t.model_copy(update={"value": observed[t.id], "tolerance": (0.85 * observed[t.id],
+                                                                                 1.15 * observed[t.id])})
+                     for t in targets]
+    setup.parameters = [FreeParameter(path="turnover.hazard.removed", low=0.005, high=0.1, log=True, reason="test"),
+                        FreeParameter(path="recruitment.search_years.director", low=0.15, high=1.2, log=True,
+                                      reason="test")]
+    setup.reps = 3
+    study, new = calibrate.optimise(setup, tmp_path / "study.journal", trials=30, minutes=5, jobs=1,
+                                    progress=False)
+    assert new == 30
+    best = study.best_trial.params
+    # recovered within ±35% of the truth (the targets themselves are noisy over 3 replications)
+    for path, value in truth.items():
+        assert best[path] == pytest.approx(value, rel=0.35), (path, best[path])
+    fit = calibrate.assess(setup, study, reps=3)
+    assert fit.table.inside.all()
+    out = calibrate.write_outputs(fit, setup, tmp_path, seed=3, reps=3)
+    text = out["calibrated"].read_text()
+    assert "turnover:" in text and "provenance:" in text and np.isfinite(fit.loss)
+    assert "| yes |" in out["markdown"].read_text()
