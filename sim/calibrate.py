@@ -29,7 +29,7 @@ from . import charts, files
 from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
-from .targets import FreeParameter, RunData, Target, load_parameters, load_targets, measure, override
+from .targets import FreeParameter, RunData, Target, measure, override
 
 ROOT = Path(__file__).resolve().parents[1]
 UNDEFINED_PENALTY = 25.0  # a target the run cannot measure counts as 5 tolerances away
