@@ -85,15 +85,16 @@ class Scenario:
                 "interventions": [iv.model_dump() for iv in self.interventions], "run": self.run.model_dump()}
 
 
-def _describe(error: dict) -> tuple[str, str, Any]:
-    loc = ".".join(str(p) for p in error["loc"])
-    kind, msg = error["type"], error["msg"]
-    if kind == "extra_forbidden":
-        return loc, "no such key", error["loc"][-1]
-    if kind == "missing":
+def describe(exc: ValidationError, model: type[BaseModel], where: str = "") -> tuple[str, str, Any]:
+    """(key path, what was expected, what was found) for the first problem pydantic reports."""
+    err = exc.errors()[0]
+    loc = (where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])).lstrip(".")
+    loc = loc or where or "(document)"
+    if err["type"] == "extra_forbidden":
+        return loc, "one of " + ", ".join(model.model_fields), err["loc"][-1]
+    if err["type"] == "missing":
         return loc, "a value", "nothing"
-    expected = msg.removeprefix("Value error, ").removeprefix("Input should be ")
-    return loc, expected, error.get("input")
+    return loc, err["msg"].removeprefix("Value error, ").removeprefix("Input should be "), err.get("input")
 
 
 def _read(path: Path) -> dict:
@@ -128,10 +129,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
     try:
         doc = ScenarioDocument.model_validate(raw)
     except ValidationError as exc:
-        loc, expected, found = _describe(exc.errors()[0])
-        if expected == "no such key":
-            expected = "one of " + ", ".join(ScenarioDocument.model_fields)
-        raise ScenarioError(path, loc, expected, found) from None
+        raise ScenarioError(path, *describe(exc, ScenarioDocument)) from None
     try:
         interventions.parse(doc.interventions)  # report a bad entry against the file that has it
     except interventions.InterventionError as exc:
@@ -183,10 +181,7 @@ def build(doc: dict, path: str | Path) -> Scenario:
     try:
         run = RunSettings.model_validate(doc["run"])
     except ValidationError as exc:
-        loc, expected, found = _describe(exc.errors()[0])
-        if expected == "no such key":
-            expected = "one of " + ", ".join(RunSettings.model_fields)
-        raise ScenarioError(path, f"run.{loc}" if loc else "run", expected, found) from None
+        raise ScenarioError(path, *describe(exc, RunSettings, "run")) from None
     try:
         params = with_overrides(Params(), doc["params"])
     except OverrideError as exc:

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from scipy.stats import qmc
 
 from . import interventions
-from .scenario import Scenario, ScenarioError, build, load, resolve
+from .scenario import Scenario, ScenarioError, build, describe, load, resolve
 
 
 class Factor(BaseModel):
@@ -77,17 +77,6 @@ class Sweep:
     factors: dict[str, dict]          # point name → {factor: value}
     replications: int
     seed: int
-
-
-def _error(path: Path, exc: ValidationError) -> ScenarioError:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return ScenarioError(path, loc, "one of " + ", ".join(SweepDocument.model_fields), err["loc"][-1])
-    if err["type"] == "missing":
-        return ScenarioError(path, loc, "a value", "nothing")
-    expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-    return ScenarioError(path, loc or "(document)", expected, err.get("input"))
 
 
 def _grid_values(factor: Factor) -> list:
@@ -156,7 +145,7 @@ def load_sweep(path: str | Path) -> Sweep:
     try:
         doc = SweepDocument.model_validate(raw)
     except ValidationError as exc:
-        raise _error(path, exc) from None
+        raise ScenarioError(path, *describe(exc, SweepDocument)) from None
     for key in ("scenario", "baseline"):
         value = getattr(doc, key)
         if value is not None and not (path.parent / value).is_file():

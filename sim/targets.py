@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .metrics import kaplan_meier_median, spells
 from .params import RATINGS, ROLES, OverrideError, Params, with_overrides
-from .scenario import ScenarioError
+from .scenario import ScenarioError, describe
 
 TARGETS_FILE = "calibration/targets.yaml"
 PARAMETERS_FILE = "calibration/parameters.yaml"
@@ -270,14 +270,7 @@ def _validate(model: type[BaseModel], raw: Any, path: Path, where: str):
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
-        if err["type"] == "extra_forbidden":
-            raise ScenarioError(path, loc, "one of " + ", ".join(model.model_fields), err["loc"][-1]) from None
-        if err["type"] == "missing":
-            raise ScenarioError(path, loc, "a value", "nothing") from None
-        expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-        raise ScenarioError(path, loc, expected, err.get("input")) from None
+        raise ScenarioError(path, *describe(exc, model, where)) from None
 
 
 def _check_settings(t: Target, path: Path, where: str) -> None:

@@ -73,7 +73,7 @@ def test_missing_file(tmp_path):
     ("name: x\ninterventions: [{type: new_deal, removal_multiplier: -1}]\n", "interventions[0].removal_multiplier",
      "greater than or equal to 0", "-1"),
     ("name: x\ninterventions: [{type: new_deal, colour: red}]\n", "interventions[0].colour",
-     "a setting of new_deal", "colour"),
+     "one of type, name, start", "colour"),
     ("name: x\ninterventions: {type: new_deal}\n", "interventions", "valid list", "new_deal"),
     ("name: x\nbase: nowhere.yaml\n", "base", "an existing scenario file", "nowhere.yaml"),
 ])

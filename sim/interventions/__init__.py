@@ -60,13 +60,8 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
         try:
             parsed.append(REGISTRY[kind].model_validate(item))
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "extra_forbidden":
-                allowed = ", ".join(REGISTRY[kind].model_fields)
-                raise InterventionError(f"{path}.{loc}", f"a setting of {kind} ({allowed})", err["loc"][-1]) from None
-            expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-            raise InterventionError(f"{path}.{loc}" if loc else path, expected, err.get("input")) from None
+            from ..scenario import describe  # scenario imports this package
+            raise InterventionError(*describe(exc, REGISTRY[kind], path)) from None
     return tuple(parsed)
 
 
