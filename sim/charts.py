@@ -230,8 +230,10 @@ def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:
     for row in points.itertuples():
         ax.errorbar(row.cost / 1e6, row.effect, yerr=row.effect_ci, fmt="o", color=palette[row.scenario],
                     capsize=3, label=row.scenario)
-        ax.annotate(row.scenario, (row.cost / 1e6, row.effect), textcoords="offset points", xytext=(5, 4),
-                    fontsize=7)
+        label = row.scenario
+        if row.cost > 0 and row.effect - row.effect_ci > 0:  # a clear effect: price it
+            label += f"\n£{row.cost / row.effect / 1e3:,.0f}k per post-year"
+        ax.annotate(label, (row.cost / 1e6, row.effect), textcoords="offset points", xytext=(5, 4), fontsize=7)
     ax.axhline(0, color=BASELINE_COLOUR, lw=1)
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("cost, £ million per year (symmetric log scale)")
@@ -240,7 +242,8 @@ def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:
                  f"Horizontal: the mean yearly cost of each option's interventions over {period}. Vertical: the "
                  "number of executive posts across England no longer vacant or covered by an interim, compared "
                  f"with the baseline (paired difference × number of posts), with 95% intervals over {reps} "
-                 "replications. Options above the line reduce vacancies; further left is cheaper.", fig)
+                 "replications. Options above the line reduce vacancies; further left is cheaper. Where the "
+                 "effect is clear, the label gives the cost per post-year no longer vacant or interim.", fig)
 
 
 def calibration_fit(fit: pd.DataFrame) -> Chart:

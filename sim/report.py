@@ -21,6 +21,7 @@ from . import charts, files, metrics, stats, store
 from .experiment import run_values
 from .interventions import REGISTRY, Intervention
 from .params import Params, register
+from .textout import fmt, interval
 
 KEY = [("exec_vacant_or_interim", "all", "Executive posts vacant or interim, all trusts"),
        ("exec_vacant_or_interim", "challenged", "… at challenged trusts"),
@@ -72,7 +73,6 @@ def _embed(path: str) -> str:
 
 
 def _cell(row, unit: str) -> str:
-    from .textout import interval
     if not row["verdict"]:
         return f"<td>{html.escape(interval(row['mean'], row['ci'], unit))}</td>"
     css = row["verdict"].replace(" ", "-")
@@ -97,7 +97,6 @@ def summary_table(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> s
 
 def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[str]:
     """Plain-English findings, generated from the comparison table."""
-    from .textout import fmt
     out = []
     get = table.set_index(["kpi", "group", "scenario"])
     for scenario in [s for s in dict.fromkeys(table.scenario) if s != baseline]:
