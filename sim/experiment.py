@@ -95,7 +95,6 @@ class Comparison:
     executor: str
     stop_reason: str = ""
     execution: Execution = field(default_factory=Execution)
-    factors: pd.DataFrame | None = None
 
 
 def _parse_period(period, baseline: Scenario) -> tuple[int, int]:

@@ -92,7 +92,8 @@ def summary_table(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> s
         hint = f"; {better} is better" if better else ""
         cells = "".join(_cell(block.loc[s], unit) if s in block.index else "<td>–</td>" for s in scenarios)
         body.append(f"<tr><th>{html.escape(label)}<br><small>{html.escape(unit + hint)}</small></th>{cells}</tr>")
-    return f'<table class="summary"><tr><th>KPI</th>{head}</tr>{"".join(body)}</table>'
+    return (f'<div class="scroll"><table class="summary"><tr><th>KPI</th>{head}</tr>{"".join(body)}</table>'
+            "</div>")
 
 
 def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[str]:
@@ -171,7 +172,7 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
     manifest, kpis = store.read(results)
     if kpis.empty:
         raise FileNotFoundError(f"{results} holds no finished runs yet")
-    scenarios = list(manifest["scenarios"])
+    scenarios = manifest.get("order") or list(manifest["scenarios"])
     baseline = manifest.get("baseline") or scenarios[0]
     reps = int(kpis.groupby("scenario").replication.nunique().min())
     run = manifest["scenarios"][baseline]["resolved"]["run"]
@@ -273,12 +274,12 @@ def _cost_effect(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
 
 CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;max-width:1300px;margin:2em auto;padding:0 1em;
 color:#222;line-height:1.45}
 h1{font-size:1.5em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid #ddd;padding:.3em .5em;
 vertical-align:top;text-align:left}
-table.summary td{text-align:center;white-space:nowrap}
+.scroll{overflow-x:auto}table.summary td{text-align:center;min-width:9em}table.summary th{min-width:12em}
 .better{background:#d6e9f8}.worse{background:#fbe0c6}.no-clear-difference{background:#f2f2f2}
 .higher,.lower{background:#f7f7f7}
 figure{margin:2em 0}figure img{max-width:100%}figcaption{font-size:.85em;color:#444;max-width:900px}

@@ -49,6 +49,7 @@ class Store:
         self.stale = self._stale_folders()
         files.write_json(self.root / "experiment.json", {
             "kind": kind, "baseline": baseline, "seed": seed, "code_version": self.version,
+            "order": list(self.scenarios),  # the JSON keys below get sorted; this keeps the user's order
             "git_commit": git_commit(), "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scenarios": {name: {"key": self.keys[name], "file": s.path, "factors": (factors or {}).get(name, {}),
                                  "resolved": s.resolved()} for name, s in self.scenarios.items()},
@@ -129,9 +130,9 @@ def read(root: str | Path) -> tuple[dict, pd.DataFrame]:
         raise FileNotFoundError(f"{root} is not a results folder of leadsim compare or sweep "
                                 "(no experiment.json)")
     manifest = json.loads(manifest_path.read_text())
-    frames = [pq.read_table(path).to_pandas()
-              for name, info in manifest["scenarios"].items()
-              for path in sorted((root / "runs" / f"{name}.{info['key']}").glob("r*.parquet"))]
+    order = manifest.get("order") or list(manifest["scenarios"])
+    frames = [pq.read_table(path).to_pandas() for name in order
+              for path in sorted((root / "runs" / f"{name}.{manifest['scenarios'][name]['key']}").glob("r*.parquet"))]
     kpis = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["kpi", "group", "year", "value", "scenario", "replication", "seed"])
     return manifest, kpis

@@ -26,7 +26,7 @@ def fmt(value: float, unit: str, diff: bool = False) -> str:
     if unit.startswith("share"):
         value = 0.0 if abs(value) < 0.0005 else value  # no "-0.0 pp"
     elif not unit.startswith("£"):
-        value = 0.0 if abs(value) < 0.005 else value
+        value = 0.0 if abs(value) < 0.0005 else value
     sign = "+" if diff and value > 0 else ""
     if unit.startswith("£"):
         return f"{sign}£{value / 1e6:,.1f}m" if abs(value) >= 1e5 else f"{sign}£{value:,.0f}"
@@ -34,7 +34,7 @@ def fmt(value: float, unit: str, diff: bool = False) -> str:
         return f"{sign}{100 * value:.1f} pp" if diff else f"{100 * value:.1f}%"
     if unit in ("trusts", "people"):
         return f"{sign}{value:,.1f}"
-    return f"{sign}{value:.2f}"
+    return f"{sign}{value:.3f}" if 0 < abs(value) < 0.1 else f"{sign}{value:.2f}"
 
 
 def interval(mean: float, hw: float, unit: str, diff: bool = False) -> str:
