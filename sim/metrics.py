@@ -51,31 +51,27 @@ KPIS = {
 }
 
 
+def kaplan_meier(durations, observed) -> tuple[np.ndarray, np.ndarray]:
+    """Event times and the Kaplan–Meier survival just after each, from right-censored durations."""
+    d = np.asarray(durations, dtype=float)
+    o = np.asarray(observed, dtype=bool)
+    times, index = np.unique(d, return_inverse=True)
+    deaths = np.bincount(index, weights=o, minlength=len(times))
+    at_risk = np.bincount(index, minlength=len(times))[::-1].cumsum()[::-1]  # durations ≥ t
+    has_death = deaths > 0
+    return times[has_death], np.cumprod(1.0 - deaths[has_death] / at_risk[has_death])
+
+
 def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float:
     """Median survival time from right-censored durations (NaN if survival never falls to ½)."""
-    durations = np.asarray(durations, dtype=float)
-    observed = np.asarray(observed, dtype=bool)
-    if len(durations) == 0:
-        return float("nan")
-    times = np.unique(durations[observed])
-    surv = 1.0
-    for t in times:
-        at_risk = np.sum(durations >= t)
-        deaths = np.sum((durations == t) & observed)
-        surv *= 1.0 - deaths / at_risk
-        if surv <= 0.5:
-            return float(t)
-    return float("nan")
+    times, surv = kaplan_meier(durations, observed)
+    below = np.flatnonzero(surv <= 0.5)
+    return float(times[below[0]]) if len(below) else float("nan")
 
 
 def kaplan_meier_curve(durations: np.ndarray, observed: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Survival S(t) at each of ``times`` from right-censored durations."""
-    durations = np.asarray(durations, dtype=float)
-    observed = np.asarray(observed, dtype=bool)
-    event_times = np.unique(durations[observed])
-    at_risk = np.array([np.sum(durations >= t) for t in event_times])
-    deaths = np.array([np.sum((durations == t) & observed) for t in event_times])
-    surv = np.cumprod(1.0 - deaths / np.maximum(at_risk, 1))
+    event_times, surv = kaplan_meier(durations, observed)
     idx = np.searchsorted(event_times, times, side="right") - 1
     return np.where(idx >= 0, surv[np.maximum(idx, 0)] if len(surv) else 1.0, 1.0)
 
