@@ -146,10 +146,12 @@ def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int
             p.start()
         t0 = time.time()
         tty = sys.stderr.isatty()
+        last = t0
         try:
             while any(p.is_alive() for p in procs):
-                time.sleep(5 if tty else 60)
-                if progress:
+                time.sleep(2)
+                if progress and (tty or time.time() - last >= 60):  # a line a minute in logs
+                    last = time.time()
                     n = len(study.get_trials(states=(TrialState.COMPLETE,)))
                     best = study.best_value if n else float("nan")
                     line = (f"calibration: {n} trials done (cap {trials}) · best loss {best:.3f} · "
