@@ -29,7 +29,8 @@ def cmd_run(args) -> int:
     years = tuple(y for y in (cal.report_from, 2017, 2025, cal.end_year - 1)
                   if cal.report_from <= y < cal.end_year)
     table = write(result, out, tuple(sorted(set(years))))
-    textout.print_summary(table)
+    # survival curves and flow counts are long; they stay in kpi_summary.csv and kpis.parquet
+    textout.print_summary(table[~table.kpi.str.startswith(("ceo_survival", "flow_"))])
     print(f"\n{result.stats['events']:,} events, {result.stats['people']:,} people, "
           f"{time.perf_counter() - t0:.1f} s. Results in {out}/ (see README: Output files)", file=sys.stderr)
     return 0
