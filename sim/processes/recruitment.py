@@ -240,13 +240,15 @@ def select(model, post, a: float):
     rp, people = model.params.recruitment, model.people
     rng = model.streams.get("recruitment.candidates")
     rows, routes = [], []
-    for field in candidate_fields(model, post, a):
+    fields = candidate_fields(model, post, a)
+    for field in fields:
         r = _willing(model, field, post, rng)
         rows.append(r)
         routes += [field.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
-    rows, routes = rows[first], [routes[i] for i in first]
+    if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
+        first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
+        rows, routes = rows[first], [routes[i] for i in first]
     bias = model.hook("selection_bias", model.params.appraisal.ethnic_minority_bias)
     scores = people.capability[rows] + rng.normal(0.0, rp.interview_noise_sd, len(rows)) \
         + bias * people.ethnic_minority[rows]
