@@ -76,10 +76,6 @@ class Store:
         table = kpis.assign(scenario=name, replication=replication, seed=seed)
         files.write_parquet(self.path(name, replication), pa.Table.from_pandas(table, preserve_index=False))
 
-    def replications(self, name: str) -> list[int]:
-        folder = self._folder("runs", name)
-        return sorted(int(p.stem[1:]) for p in folder.glob("r*.parquet")) if folder.exists() else []
-
     def kpis(self, names: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
         """Every stored run's KPI rows (optionally only window rows and years in ``years``)."""
         frames = []

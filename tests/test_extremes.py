@@ -1,5 +1,8 @@
 """Extreme values: the model still runs and does the obvious thing."""
 
+from sim.interventions import REGISTRY
+from sim.model import Model
+from sim.recorder import EVENT_KINDS
 from conftest import events_df, run_model, small_params
 
 NO_EXITS = {
@@ -49,3 +52,10 @@ def test_every_post_vacant_when_nobody_is_appointable():
     assert (ev.kind == "search_failed").sum() > 0
     # with nobody appointable every departure leaves a vacancy that is never filled
     assert sum(p.holder < 0 for p in model.posts) == len(set(ev.loc[ev.kind == "departure", "post"]))
+
+
+def test_every_recorded_event_kind_is_documented():
+    # EVENT_KINDS is the documentation of `cause` and `value` for each kind (mirrored in the README)
+    ivs = [REGISTRY["new_deal"](type="new_deal", start=2001)]
+    kinds = set(events_df(Model(small_params(), seed=2, interventions=ivs).run()).kind)
+    assert {"appointment", "departure", "cost", "inspection"} <= kinds <= set(EVENT_KINDS)
