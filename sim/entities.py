@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .params import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS, ROLES
+from .rng import premix
 
 GRADE = {g: i for i, g in enumerate(GRADES)}
 ORIGIN = {o: i for i, o in enumerate(ORIGINS)}
@@ -34,6 +35,7 @@ class Organisation:
     rating: int
     quality: float            # latent quality that inspections observe with noise
     long_run_quality: float
+    size: float = 1.0         # relative size (staff): where entrants go, and what "a larger trust" means
     special_measures: bool = False
     sm_since: float = float("nan")
     next_inspection: float = 0.0
@@ -74,6 +76,13 @@ class People:
         "in_programme": np.int8, "programme_end": np.float64, "trainee_end": np.float64,
         "reserved": bool, "unattached_since": np.float64, "last_role": np.int8,
         "key": np.uint64,  # stable identity across scenarios: names this person's random draws
+        "keymix": np.uint64,           # the identity premixed for keyed draws (sim.rng.premix)
+        "leaving": bool,               # holds a post and has given notice or is about to go
+        "born": np.float64,            # calendar time of birth (age = now − born)
+        "additional_post": bool,       # a middle manager in a post created for them (outside the establishment)
+        "removals": np.int8,           # times removed from an executive post
+        "appraisal": np.float64,       # mean of the appraisal scores on record (NaN for none)
+        "available": np.int8,          # grade if alive, not reserved and not leaving, else -1 (see refresh)
     }
     SCORES = 3  # appraisal history kept: the last three yearly scores
 
@@ -86,9 +95,9 @@ class People:
         self._reset_defaults(0, capacity)
 
     def _reset_defaults(self, lo: int, hi: int) -> None:
-        for name in ("post", "org", "in_programme", "last_role"):
+        for name in ("post", "org", "in_programme", "last_role", "available"):
             getattr(self, name)[lo:hi] = -1
-        for name in ("appointed", "programme_end", "trainee_end", "unattached_since"):
+        for name in ("appointed", "programme_end", "trainee_end", "unattached_since", "appraisal"):
             getattr(self, name)[lo:hi] = np.nan
 
     def _grow(self, need: int) -> None:
@@ -115,16 +124,34 @@ class People:
         rows = np.arange(self.n, self.n + count)
         for name, value in columns.items():
             getattr(self, name)[rows] = value
+        if "key" in columns:
+            self.keymix[rows] = premix(self.key[rows])
         self.alive[rows] = True
         self.n += count
+        self.refresh(rows)
         return rows
+
+    def refresh(self, rows) -> None:
+        """Recompute ``available`` for ``rows`` after their alive, reserved, leaving or grade changed:
+        searches test one column instead of four."""
+        if isinstance(rows, (int, np.integer)):
+            r = int(rows)
+            free = self.alive[r] and not self.reserved[r] and not self.leaving[r]
+            self.available[r] = self.grade[r] if free else -1
+            return
+        free = self.alive[rows] & ~self.reserved[rows] & ~self.leaving[rows]
+        self.available[rows] = np.where(free, self.grade[rows], -1)
 
     def view(self, name: str) -> np.ndarray:
         """The used part of a column."""
         return getattr(self, name)[: self.n]
 
+    def record_scores(self, rows: np.ndarray) -> None:
+        """Refresh ``appraisal`` (the mean score on record) after ``scores`` changed for ``rows``."""
+        self.appraisal[rows] = self.mean_score(rows)
+
     def mean_score(self, rows: np.ndarray) -> np.ndarray:
-        """Mean of the appraisal scores on record (NaN for none)."""
+        """Mean of the appraisal scores on record (NaN for none), computed from ``scores``."""
         s = self.scores[rows]
         with np.errstate(invalid="ignore"):
             count = np.sum(~np.isnan(s), axis=1)

@@ -3,6 +3,7 @@
 Simulated time is calendar time in years (t = 2017.5 is 1 July 2017). The yearly tick runs at
 each 1 January, before any other event of that instant, in this order:
 
+0. parameters — any parameter that changes with the calendar takes this year's value;
 1. snapshot — record the state at the end of the previous year (every post, trust, pipeline);
 2. performance — each trust's latent quality drifts, with special-measures support and the
    (deliberately weak) leadership → quality feedback;
@@ -66,7 +67,8 @@ class Model:
 
     def __init__(self, params: Params, seed: int = 0, replication: int = 0,
                  interventions: Iterable[Any] = ()):
-        self.params = params
+        self.plan = params                         # the parameters, with any calendar schedules
+        self.params = params.at(params.calendar.start_year)   # as they stand this year
         self.streams = Streams(seed, replication)
         self.interventions = list(interventions)
         self._deciders: dict[str, list] = {}
@@ -82,6 +84,7 @@ class Model:
         self.orgs: list[Organisation] = []
         self.posts: list[Post] = []
         self.org_region = np.empty(0, dtype=np.int8)       # region of each trust, for vectorised lookups
+        self.org_weight = np.empty(0)                      # cumulative share of staff by trust: where entrants go
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
@@ -116,10 +119,15 @@ class Model:
         """Draw when and why each holder of ``posts`` leaves before ``until`` (turnover)."""
         turnover.schedule_exits(self, posts, until)
 
+    def after_inspection(self, org: Organisation, triggered: bool) -> None:
+        """A trust's rating or special measures changed: its leaders' hazards (and perhaps tenure) change."""
+        turnover.after_inspection(self, org, triggered)
+
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):
         cal = self.params.calendar
         for year in range(cal.start_year, cal.end_year):
+            self.params = self.plan.at(year)
             if year > cal.start_year:
                 self.recorder.snapshot(year - 1, self.orgs, self.posts, self.people)
             performance.update_quality(self, year)

@@ -115,6 +115,11 @@ class SystemParams(Group):
     initial_rating_mix: dict[Rating, Share] = P(
         {"outstanding": 0.03, "good": 0.30, "requires_improvement": 0.61, "inadequate": 0.07}, "share of trusts",
         "HSJ 2016, More than half of trusts require improvement")
+    size_by_type: dict[TrustType, Annotated[float, Field(gt=0, le=100)]] = P(
+        {"acute": 1.0, "specialist": 0.5, "mental_health": 0.6, "community": 0.5, "ambulance": 0.7},
+        "mean relative size (staff) of a trust of each type",
+        "assumption: acute trusts are the largest employers; sizes place entrants and define 'a larger trust'")
+    size_sd: float = P(0.35, "SD of log size within a type", ASSUMPTION, ge=0, le=3)
 
     @model_validator(mode="after")
     def _totals(self):
@@ -125,10 +130,22 @@ class SystemParams(Group):
         return self
 
 
+ESTABLISHMENT_SOURCE = (
+    "NHS workforce statistics (ESR, FTE in trusts and commissioners): 2016 'managers' 20,986 and 'senior managers' "
+    "9,606; late 2017 ≈32,000 and ≈10,300 (NHS Digital via the Telegraph, 2018); Dec 2019 22,137 and 10,981, Oct "
+    "2022 23,966 and 12,698 (PQ 123839, 2023); ≈25,500 and ≈13,500 (2024, KF via MyHSN); 2010: 35,696 managers "
+    "of both groups (KF, 2025) split as in 2016. Constant before 2010 and after 2024 (assumption)")
+
+
 class WorkforceParams(Group):
-    middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE", ge=0, le=200_000)
-    senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE",
-                             ge=0, le=100_000)
+    middle_managers: int = P(20986, "posts (establishment of the middle-manager grade; a calendar series by "
+                             "default)", ESTABLISHMENT_SOURCE, ge=0, le=200_000)
+    senior_managers: int = P(9606, "posts (establishment of the senior-manager grade; a calendar series by "
+                             "default)", ESTABLISHMENT_SOURCE, ge=0, le=100_000)
+    graduate_displacement: float = P(
+        0.5, "share of graduates placed at completion who take a post a lateral entrant would otherwise have "
+        "filled (the rest hold additional posts)",
+        "assumption: no evidence on how far trusts would create posts for a larger scheme; vary 0–1", ge=0, le=1)
     women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", ge=0, le=1)
     ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", ge=0, le=1)
     profession_mix: dict[Profession, Share] = P(
@@ -152,8 +169,23 @@ class WorkforceParams(Group):
         {"middle_manager": 6.0, "senior_manager": 8.0},
         "longest years in grade of managers at the start of the warm-up (uniform)", ASSUMPTION)
     leave_rate: dict[FeederGrade, Share] = P(
-        {"graduate_trainee": 0.025, "middle_manager": 0.083, "senior_manager": 0.08}, "per year",
-        "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1")
+        {"graduate_trainee": 0.025, "middle_manager": 0.065, "senior_manager": 0.06},
+        "per year, for reasons other than retirement (retirement follows age)",
+        "NHS workforce statistics 2014: 8.3% leavers, of which ≈2 points retirement (assumption); GMTS Payback "
+        "2011: 97.5% retained yr 1")
+    entry_age: dict[Origin, Annotated[float, Field(ge=18, le=70)]] = P(
+        {"graduate_scheme": 24.0, "internal_manager": 33.0, "clinician": 42.0, "external": 40.0},
+        "mean age (years) on entering the management pipeline, by route",
+        "assumption; NHS employees' mean age 43 (Weyman, Buckingham & Roy, Ulster University)")
+    external_executive_entry_age: float = P(48.0, "mean age (years) of executives hired from outside the NHS",
+                                            ASSUMPTION, ge=18, le=70)
+    entry_age_sd: float = P(5.0, "SD of age on entry (years)", ASSUMPTION, ge=0, le=20)
+    initial_age_sd: float = P(7.0, "SD of age (years) at the start of the warm-up",
+                              "assumption: wide enough to avoid a retirement wave of the starting cohort", ge=0, le=20)
+    initial_age: dict[Literal["middle_manager", "senior_manager", "executive_director", "chief_executive"],
+                      Annotated[float, Field(ge=18, le=70)]] = P(
+        {"middle_manager": 40.0, "senior_manager": 45.0, "executive_director": 50.0, "chief_executive": 52.0},
+        "mean age (years) at the start of the warm-up", "assumption: settles during the warm-up")
     capability_growth: float = P(0.03, "SD of capability per year", ASSUMPTION, ge=0, le=1)
     initial_capability: dict[Literal["middle_manager", "senior_manager", "executive_director", "chief_executive"],
                              Capability] = P(
@@ -279,6 +311,9 @@ class RecruitmentParams(Group):
         {"senior_manager": 0.02, "executive_director": 0.03, "chief_executive": 0.01, "unattached": 0.5},
         "probability an eligible ready person applies", ASSUMPTION)
     other_region_factor: float = P(0.3, "× willingness for a post outside own region", ASSUMPTION, ge=0, le=1)
+    open_to_move: float = P(0.25, "share of people in post who are open to a move in a given year (re-drawn "
+                            "each year); willingness is the chance of applying for any one post",
+                            "assumption: applications concentrate among those looking", gt=0, le=1)
     external_applicants: dict[Level, Annotated[float, Field(ge=0, le=50)]] = P(
         {"chief_executive": 0.4, "director": 0.6}, "mean applicants per search",
         "assumption; Kerr 1.4: little external recruitment")
@@ -295,9 +330,30 @@ class RecruitmentParams(Group):
 
 
 class TurnoverParams(Group):
-    hazard: dict[Cause, Rate] = P(
-        {"retire": 0.035, "leave_nhs": 0.05, "move_trust": 0.05, "removed": 0.02},
+    hazard: dict[Literal["leave_nhs", "move_trust", "removed"], Rate] = P(
+        {"leave_nhs": 0.05, "move_trust": 0.05, "removed": 0.02},
         "per year at a good trust", "assumption; KF 2018: median CEO tenure 3 years")
+    retirement: dict[Literal["under_50", "50_to_54", "55_to_59", "60_to_64", "65_and_over"], Rate] = P(
+        {"under_50": 0.0, "50_to_54": 0.02, "55_to_59": 0.08, "60_to_64": 0.3, "65_and_over": 1.0},
+        "retirements per person-year by age, every grade",
+        "assumption anchored on NHS Pension Scheme normal pension ages 60 (1995 section) and 65 (2008 section) "
+        "(NHSBSA) and an average retirement age of 58 in administrative groups, 1994-99 (Hansard, 20 Nov 2000)")
+    removal_appraisal_effect: float = P(
+        0.3, "log of the removal-hazard ratio per unit (capability SD) of the holder's mean appraisal score below "
+        "the directors' readiness threshold",
+        "assumption: weaker performers are more likely to be removed", ge=0, le=5)
+    removal_after_inspection: dict[Level, Share] = P(
+        {"chief_executive": 0.35, "director": 0.10},
+        "probability the holder is removed when the trust enters special measures or is newly rated inadequate",
+        "HSJ 2014 on the Monitor/TDA progress report: 5 chief executives and 29 other directors replaced at the "
+        "14 special-measures trusts within about seven months of entry (includes ordinary turnover)")
+    removal_after_inspection_years: float = P(0.5, "longest delay (years) from the inspection to the removal "
+                                              "(uniform)", "HSJ 2014: within about seven months", ge=0, le=5)
+    recycled_share: float = P(
+        0.3, "share of removed executives who stay in the market and may be appointed elsewhere",
+        "assumption; Smith 2015 annex F (001:1915) reports 'transferring ineffective leaders from one NHS "
+        "organisation to another', with no number; the fit and proper person test (Sep 2023) aims to stop it, "
+        "so the default schedule halves the share from 2024", ge=0, le=1)
     rating_multiplier: dict[Rating, Multiplier] = P(
         {"outstanding": 0.5, "good": 0.8, "requires_improvement": 1.1, "inadequate": 2.2},
         "× non-retirement hazards", "HSJ 2017: median CEO tenure 11 months inadequate vs 7 years outstanding")
@@ -310,7 +366,7 @@ class TurnoverParams(Group):
     early_tenure_multiplier: float = P(1.3, "× removal and leave hazards in early tenure", ASSUMPTION, ge=0, le=100)
     abrupt_share: dict[Cause, Share] = P(
         {"retire": 0.0, "leave_nhs": 0.3, "move_trust": 0.0, "removed": 1.0}, "share of exits with no notice",
-        ASSUMPTION)
+        "assumption; removal after an inspection is always abrupt")
 
 
 class PerformanceParams(Group):
@@ -332,6 +388,40 @@ class PerformanceParams(Group):
                                    "Janke, Propper & Sadun 2019: ≤0.1 SD; default small, wide range", ge=0, le=10)
 
 
+class Series(Group):
+    """A parameter that changes with the calendar: values by year, as steps or linear in between.
+
+    Before the first year the first value holds; after the last, the last. Values apply from each
+    1 January (the model reads parameters once a year).
+    """
+    series: dict[Year, float | bool] = Field(min_length=1, max_length=200, description="value by calendar year")
+    interpolation: Literal["step", "linear"] = Field("step", description="step: hold each value until the "
+                                                     "next year given; linear: straight line between them")
+
+    def value(self, year: float):
+        years = sorted(self.series)
+        past = [y for y in years if y <= year]
+        if not past:
+            return self.series[years[0]]
+        y0 = past[-1]
+        later = [y for y in years if y > year]
+        v0 = self.series[y0]
+        if self.interpolation == "step" or not later or isinstance(v0, bool):
+            return v0
+        y1 = later[0]
+        return v0 + (self.series[y1] - v0) * (year - y0) / (y1 - y0)
+
+
+DEFAULT_SCHEDULES = {
+    # the feeder grades' establishment follows the published workforce statistics (ESTABLISHMENT_SOURCE)
+    "workforce.middle_managers": Series(series={2010: 24487, 2016: 20986, 2017: 21700, 2019: 22137, 2022: 23966,
+                                                2024: 25500}, interpolation="linear"),
+    "workforce.senior_managers": Series(series={2010: 11209, 2016: 9606, 2017: 10300, 2019: 10981, 2022: 12698,
+                                                2024: 13500}, interpolation="linear"),
+    "turnover.recycled_share": Series(series={1998: 0.3, 2024: 0.15}),
+}
+
+
 class Params(Group):
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     system: SystemParams = Field(default_factory=SystemParams)
@@ -342,6 +432,18 @@ class Params(Group):
     recruitment: RecruitmentParams = Field(default_factory=RecruitmentParams)
     turnover: TurnoverParams = Field(default_factory=TurnoverParams)
     performance: PerformanceParams = Field(default_factory=PerformanceParams)
+    schedules: dict[str, Series] = Field(default_factory=lambda: dict(DEFAULT_SCHEDULES),
+                                         description="parameters that change with the calendar, by dotted path "
+                                                     "(written in a scenario as {series: …})")
+
+    def at(self, year: int) -> "Params":
+        """These parameters as they stand in ``year`` (every scheduled value applied)."""
+        if not self.schedules:
+            return self
+        result = self
+        for path, series in self.schedules.items():  # values were validated when the schedule was set
+            result = _replaced(result, path.split("."), _as_leaf(self, path, series.value(year)))
+        return result
 
 
 def rating_thresholds(mix: Mapping[str, float], total_sd: float) -> tuple[float, float, float]:
@@ -383,11 +485,101 @@ def with_overrides(params: Params, overrides: Mapping[str, Any], where: str = "p
     """
     if not isinstance(overrides, Mapping):
         raise ParamError(where, "a mapping of parameter names", overrides)
-    merged = _merge(params.model_dump(), overrides, where, type(params))
+    overrides = dict(overrides)
+    schedules = {path: Series.model_validate(raw) if not isinstance(raw, Series) else raw
+                 for path, raw in params.schedules.items()}
+    for path, raw in _scheduled(overrides.pop("schedules", {}) or {}, where):
+        overrides = _deep_set(overrides, path, raw)
+    overrides, found, plain = _extract_series(overrides, "")
+    for path in plain:
+        schedules.pop(path, None)   # a plain value replaces a schedule
+    for path, raw in found.items():
+        try:
+            series = Series.model_validate(raw)
+        except ValidationError as exc:
+            raise ParamError(*describe_params(exc, f"{where}.{path}", raw)) from None
+        schedules[path] = series
+        overrides = _deep_set(overrides, path, _as_leaf(params, path, series.value(float("-inf"))))
+    merged = _merge(params.model_dump(exclude={"schedules"}), overrides, where, type(params))
+    merged["schedules"] = {}
     try:
-        return Params.model_validate(merged)
+        result = Params.model_validate(merged)
     except ValidationError as exc:
         raise ParamError(*describe_params(exc, where, merged)) from None
+    for path, series in schedules.items():  # every value of a series must be valid where it lands
+        for year, value in series.series.items():
+            try:
+                with_overrides(result, nest({path: _as_leaf(result, path, value)}), where)
+            except ParamError as exc:
+                raise ParamError(f"{where}.{path}.series.{year}", exc.expected, exc.found) from None
+    return result.model_copy(update={"schedules": schedules}) if schedules else result
+
+
+def _replaced(node: Any, parts: list[str], value: Any) -> Any:
+    """A copy of ``node`` with ``value`` at the path ``parts`` (no validation: the value is known good)."""
+    if not parts:
+        return value
+    head, rest = parts[0], parts[1:]
+    if isinstance(node, BaseModel):
+        return node.model_copy(update={head: _replaced(getattr(node, head), rest, value)})
+    if isinstance(node, dict):
+        key = int(head) if head.lstrip("-").isdigit() and int(head) in node else head
+        return {**node, key: _replaced(node[key], rest, value)}
+    if isinstance(node, tuple):  # programmes, by name
+        return tuple(_replaced(p, rest, value) if p.name == head else p for p in node)
+    raise KeyError(head)
+
+
+def _as_leaf(params: "Params", path: str, value: Any) -> Any:
+    """A series value in the type of the parameter it sets (whole numbers stay whole)."""
+    try:
+        current = get(params, path)
+    except KeyError:
+        return value
+    if isinstance(current, int) and not isinstance(current, bool) and not isinstance(value, bool):
+        return int(round(value))
+    return value
+
+
+def _scheduled(raw: Any, where: str):
+    if not isinstance(raw, Mapping):
+        raise ParamError(f"{where}.schedules", "a mapping of parameter path to {series: …}", raw)
+    for path, series in raw.items():
+        yield str(path), series.model_dump() if isinstance(series, Series) else series
+
+
+def _extract_series(value: Any, path: str) -> tuple[Any, dict, list]:
+    """Split ``{series: …}`` leaves out of an override mapping: (the rest, {path: series}, plain paths)."""
+    if isinstance(value, Mapping) and "series" in value:
+        return None, {path: dict(value)}, []
+    if isinstance(value, Mapping):
+        rest, found, plain = {}, {}, []
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            r, f, p = _extract_series(item, sub)
+            found.update(f)
+            plain += p
+            if not f or r:
+                rest[key] = r if r is not None else item
+        return rest, found, plain
+    return value, {}, [path]
+
+
+def _deep_set(mapping: Mapping, path: str, value: Any) -> dict:
+    """A copy of ``mapping`` with ``value`` at the dotted ``path`` (year keys become integers)."""
+    out = dict(mapping)
+    head, _, rest = path.partition(".")
+    key: Any = int(head) if head.lstrip("-").isdigit() else head
+    out[key] = _deep_set(out.get(key) or {}, rest, value) if rest else value
+    return out
+
+
+def nest(values: Mapping[str, Any]) -> dict:
+    """{'a.b.c': 1} → {'a': {'b': {'c': 1}}}, merging all paths (year keys become integers)."""
+    out: dict = {}
+    for path, value in values.items():
+        out = _deep_set(out, path, value)
+    return out
 
 
 def _merge(current: Any, value: Any, path: str, model: Any) -> Any:
@@ -435,7 +627,7 @@ def describe_params(exc: ValidationError, where: str = "params", doc: Any = None
     err = exc.errors()[0]
     loc, node = [], doc
     for part in err["loc"]:
-        if part == "[key]":
+        if part in ("[key]", "float", "bool", "int"):  # pydantic's names for the members of a union
             continue
         if isinstance(node, (tuple, list)) and isinstance(part, int) and part < len(node):
             node = node[part]
@@ -477,9 +669,13 @@ def to_dict(params: Any) -> Any:
 
 
 def register(params: BaseModel, prefix: str = "") -> list[dict]:
-    """Every leaf parameter with its value, unit and source: the assumptions register."""
+    """Every leaf parameter with its value, unit and source: the assumptions register. A parameter
+    that changes with the calendar shows its series."""
     rows = []
+    schedules = getattr(params, "schedules", {}) if not prefix else {}
     for name, info in type(params).model_fields.items():
+        if name == "schedules":
+            continue
         value = getattr(params, name)
         path = f"{prefix}{name}"
         extra = info.json_schema_extra or {}
@@ -492,6 +688,17 @@ def register(params: BaseModel, prefix: str = "") -> list[dict]:
         else:
             rows.append({"parameter": path, "value": to_dict(value), "unit": extra.get("unit", ""),
                          "source": extra.get("source", "")})
+    if schedules:
+        by_path = {row["parameter"]: row for row in rows}
+        for path, series in schedules.items():
+            row = by_path.get(path) or next((r for r in rows if path.startswith(r["parameter"] + ".")), None)
+            shown = {"series": {str(y): v for y, v in sorted(series.series.items())},
+                     "interpolation": series.interpolation}
+            if row is not None and row["parameter"] == path:
+                row["value"] = shown
+            else:
+                rows.append({"parameter": path, "value": shown, "unit": row["unit"] if row else "",
+                             "source": row["source"] if row else ""})
     return rows
 
 

@@ -17,7 +17,7 @@ There is no global random state anywhere in the package.
 from __future__ import annotations
 
 import hashlib
-from statistics import NormalDist
+import math
 
 import numpy as np
 from scipy.special import gammaincinv, ndtri
@@ -25,7 +25,6 @@ from scipy.special import gammaincinv, ndtri
 MASK = (1 << 64) - 1
 _G = 0x9E3779B97F4A7C15   # 2^64 / golden ratio: spreads consecutive integers across the word
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (Steele et al. 2014)
-_NORMAL = NormalDist()
 
 
 def stable_hash(name: str) -> int:
@@ -39,24 +38,80 @@ def _mix(x: int) -> int:
     return x ^ (x >> 31)
 
 
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_UM1, _UM2, _UG = np.uint64(_M1), np.uint64(_M2), np.uint64(_G)
+
+
 def _mix_array(x: np.ndarray) -> np.ndarray:
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(_M1)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(_M2)
-    return x ^ (x >> np.uint64(31))
+    x = (x ^ (x >> _S30)) * _UM1
+    x = (x ^ (x >> _S27)) * _UM2
+    return x ^ (x >> _S31)
 
 
-def _fold(base: int, parts: tuple) -> int | np.ndarray:
-    """Hash ``parts`` (integers or integer arrays, broadcast together) into 64-bit words."""
-    if not any(isinstance(p, np.ndarray) for p in parts):
-        h = base
-        for p in parts:
-            h = _mix((h + (int(p) & MASK) * _G) & MASK)
-        return h
-    h = np.uint64(base)
-    with np.errstate(over="ignore"):
-        for p in parts:
-            h = _mix_array(h + np.asarray(p).astype(np.uint64) * np.uint64(_G))
-    return h
+def _fold(base: int, parts: tuple, first: np.ndarray | None = None) -> int | np.ndarray:
+    """Hash ``parts`` (integers or integer arrays, broadcast together) into 64-bit words.
+
+    Each part is mixed with its position, the results are summed and mixed once more: the same
+    numbers whether a part comes as an integer or inside an array, and only one array pass per
+    array part (scalar parts are combined in plain Python first). ``first``, if given, is the first
+    part already mixed (``premix``), so a person's identity is mixed once, not at every draw.
+    """
+    h, arrays, size = base, [], 0
+    i = 0 if first is None else 1
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            arrays.append((i, p))
+            size = max(size, p.size)
+        else:
+            h = (h + _mix(((int(p) & MASK) + (i + 1) * _G) & MASK)) & MASK
+        i += 1
+    if first is not None:
+        size = max(size, first.size)
+    elif not arrays:
+        return _mix(h)
+    if size <= 8 and all(a.ndim <= 1 for _, a in arrays) and (first is None or first.ndim <= 1):
+        return _fold_small(h, arrays, first, size)
+    acc = np.uint64(h) if first is None else first + np.uint64(h)
+    for i, p in arrays:
+        acc = acc + _mix_array(p.astype(np.uint64, copy=False) + np.uint64(((i + 1) * _G) & MASK))
+    return _mix_array(acc)
+
+
+def _fold_small(h: int, arrays: list, first: np.ndarray | None, size: int) -> np.ndarray:
+    """``_fold``'s last steps for a few elements, one by one in plain Python (faster there)."""
+    columns = [([int(v) for v in a.tolist()] * (size if a.size == 1 else 1), ((i + 1) * _G) & MASK)
+               for i, a in arrays]
+    heads = [int(v) for v in first.tolist()] * (size if first.size == 1 else 1) if first is not None else [0] * size
+    out = []
+    for k in range(size):
+        acc = (h + heads[k]) & MASK
+        for values, salt in columns:
+            acc = (acc + _mix(((values[k] & MASK) + salt) & MASK)) & MASK
+        out.append(_mix(acc))
+    return np.array(out, dtype=np.uint64)
+
+
+def premix(keys: np.ndarray) -> np.ndarray:
+    """Identities mixed as a first part, for ``Keyed`` draws with ``first=``."""
+    return _mix_array(keys.astype(np.uint64, copy=False) + np.uint64(_G))
+
+
+_SALTS = tuple(((i + 1) * _G) & MASK for i in range(32))
+_SCALE = 2.0 ** -53
+_COUNT_SALTS = tuple(_mix(s) for s in _SALTS)   # the k-th of several uniforms for the same parts
+
+
+def _fold_ints(h: int, parts: tuple) -> int:
+    """``_fold`` for integer parts only, inlined: the common case of one draw for one event."""
+    for i, p in enumerate(parts):
+        x = ((int(p) & MASK) + _SALTS[i]) & MASK
+        x = ((x ^ (x >> 30)) * _M1) & MASK
+        x = ((x ^ (x >> 27)) * _M2) & MASK
+        h += x ^ (x >> 31)
+    x = h & MASK
+    x = ((x ^ (x >> 30)) * _M1) & MASK
+    x = ((x ^ (x >> 27)) * _M2) & MASK
+    return x ^ (x >> 31)
 
 
 def key_of(label: str, index) -> int | np.ndarray:
@@ -71,20 +126,36 @@ class Keyed:
     def __init__(self, base: int):
         self.base = base
 
-    def uniform(self, *parts):
-        """Uniform on (0, 1): a float for integer parts, an array if any part is an array."""
-        h = _fold(self.base, parts)
+    def uniform(self, *parts, first: np.ndarray | None = None):
+        """Uniform on (0, 1): a float for integer parts, an array if any part is an array.
+        ``first`` replaces a first part of identities with their ``premix``."""
+        if first is None and not any(isinstance(p, np.ndarray) for p in parts):
+            return ((_fold_ints(self.base, parts) >> 11) + 0.5) * _SCALE
+        h = _fold(self.base, parts, first)
         if isinstance(h, np.ndarray):
             return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
         return ((h >> 11) + 0.5) * 2.0 ** -53
 
-    def normal(self, *parts):
+    def uniforms(self, count: int, *parts):
+        """``count`` independent uniforms for the same parts: a list, or an array with a last axis
+        of length ``count`` if any part is an array."""
+        if not any(isinstance(p, np.ndarray) for p in parts):
+            h = _fold_ints(self.base, parts)
+            return [((_mix(h ^ _COUNT_SALTS[k]) >> 11) + 0.5) * _SCALE for k in range(count)]
+        h = _fold(self.base, parts)
+        if isinstance(h, np.ndarray):
+            salt = np.array(_COUNT_SALTS[:count], dtype=np.uint64)
+            words = _mix_array(h[..., None] ^ salt)
+            return ((words >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
+        return [((_mix(h ^ _COUNT_SALTS[k]) >> 11) + 0.5) * _SCALE for k in range(count)]
+
+    def normal(self, *parts, first: np.ndarray | None = None):
         """Standard normal, by inversion of a keyed uniform."""
-        u = self.uniform(*parts)
-        return ndtri(u) if isinstance(u, np.ndarray) else _NORMAL.inv_cdf(u)
+        u = self.uniform(*parts, first=first)
+        return ndtri(u) if isinstance(u, np.ndarray) else float(ndtri(u))  # one inversion for both
 
     def exponential(self, mean: float, *parts) -> float:
-        return -mean * float(np.log1p(-self.uniform(*parts)))
+        return -mean * math.log1p(-self.uniform(*parts))
 
     def gamma(self, shape: float, scale: float, *parts) -> float:
         return float(gammaincinv(shape, self.uniform(*parts))) * scale

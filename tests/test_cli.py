@@ -42,11 +42,11 @@ def test_run_writes_results_and_manifest(tmp_path, capsys):
 
 def test_bad_scenario_is_one_clear_line_without_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: bad\nparams: {turnover: {hazard: {retire: fast}}}\n")
+    bad.write_text("name: bad\nparams: {turnover: {hazard: {leave_nhs: fast}}}\n")
     proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert f"{bad}: params.turnover.hazard.retire: expected a number, found 'fast'" in proc.stderr
+    assert f"{bad}: params.turnover.hazard.leave_nhs: expected a number, found 'fast'" in proc.stderr
 
 
 def test_validate_reports_good_and_bad(tmp_path, capsys):

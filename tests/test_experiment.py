@@ -69,7 +69,11 @@ def test_python_api_returns_dataframes_with_paired_differences(scenarios, tmp_pa
     assert isinstance(r.table, pd.DataFrame) and isinstance(r.values, pd.DataFrame)
     row = r.table[(r.table.kpi == "intervention_cost") & (r.table.group == "total")
                   & (r.table.scenario == "small_nd")].iloc[0]
-    assert row["diff"] > 0 and row.verdict == "higher"
+    # the new deal costs money in every replication with a challenged trust and never saves any;
+    # the verdict follows the interval (a small England can go a replication without a challenged trust)
+    costs = r.values[(r.values.kpi == "intervention_cost") & (r.values.group == "total")]
+    assert (costs[costs.scenario == "small_nd"].value >= 0).all() and row["diff"] > 0
+    assert row.verdict == ("higher" if row["diff"] > row.diff_ci else "no clear difference")
     # the paired difference is the mean of per-replication differences
     v = r.values[(r.values.kpi == "exec_vacant_or_interim") & (r.values.group == "all")]
     wide = v.pivot(index="replication", columns="scenario", values="value")
@@ -201,12 +205,12 @@ def test_sigint_stops_cleanly_and_keeps_runs(scenarios, tmp_path):
     ("name: s\nscenario: small.yaml\nfactors: {params.x: {levels: [1]}}\ncolour: red\n", "colour", "one of name"),
     ("name: s\nscenario: nope.yaml\nfactors: {params.x: {levels: [1]}}\n", "scenario", "an existing scenario file"),
     ("name: s\nscenario: small.yaml\ndesign: random\nfactors: {params.x: {levels: [1]}}\n", "design", "'grid'"),
-    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.retire: {range: [2, 1]}}\n",
-     "factors.params.turnover.hazard.retire", "low ≤ high"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.leave_nhs: {range: [2, 1]}}\n",
+     "factors.params.turnover.hazard.leave_nhs", "low ≤ high"),
     ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazzard: {levels: [1]}}\n",
      "factors (params.turnover.hazzard)", "one of"),
-    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.retire: {levels: [-1]}}\n",
-     "factors (params.turnover.hazard.retire)", "≥ 0"),
+    ("name: s\nscenario: small.yaml\nfactors: {params.turnover.hazard.leave_nhs: {levels: [-1]}}\n",
+     "factors (params.turnover.hazard.leave_nhs)", "≥ 0"),
     ("name: s\nscenario: small.yaml\nfactors: {interventions.new_deal.removal_multiplier: {levels: [1]}}\n",
      "factors.interventions.new_deal.removal_multiplier", "an intervention of the scenario"),
     ("name: s\nscenario: small.yaml\nfactors: {run.seed: {levels: [1]}}\n", "factors.run.seed", "params.<"),

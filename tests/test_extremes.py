@@ -6,7 +6,9 @@ from sim.recorder import EVENT_KINDS
 from conftest import events_df, run_model, small_params
 
 NO_EXITS = {
-    "turnover": {"hazard": {"retire": 0.0, "leave_nhs": 0.0, "move_trust": 0.0, "removed": 0.0}},
+    "turnover": {"hazard": {"leave_nhs": 0.0, "move_trust": 0.0, "removed": 0.0},
+                 "retirement": {"under_50": 0.0, "50_to_54": 0.0, "55_to_59": 0.0, "60_to_64": 0.0, "65_and_over": 0.0},
+                 "removal_after_inspection": {"chief_executive": 0.0, "director": 0.0}},
     "workforce": {"leave_rate": {"graduate_trainee": 0.0, "middle_manager": 0.0, "senior_manager": 0.0}},
     "entry": {"graduate_job_at_completion": 1.0, "graduate_early_leave_rate": 0.0},
     "recruitment": {"unattached_drop_rate": 0.0},

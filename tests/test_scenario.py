@@ -29,14 +29,14 @@ def test_overrides_apply_and_base_inherits(tmp_path):
     s = load(child)
     assert s.name == "child" and s.run.seed == 9
     assert s.params.turnover.hazard["removed"] == 0.05
-    assert s.params.turnover.hazard["retire"] == 0.035  # untouched entries keep defaults
+    assert s.params.turnover.hazard["leave_nhs"] == 0.05  # untouched entries keep defaults
     assert s.params.workforce.women_share == 0.6
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
     ("name: x\nparamz: {}\n", "paramz", "one of name, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
-    ("name: x\nparams: {turnover: {hazard: {retire: lots}}}\n", "params.turnover.hazard.retire", "a number", "lots"),
+    ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
     ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
     ("name: x\nrun: {seed: -1}\n", "run.seed", "greater than or equal to 0", "-1"),
     ("name: x\nrun: {report_from: 1990}\n", "run", "start_year < report_from < end_year", ""),

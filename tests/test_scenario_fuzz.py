@@ -13,7 +13,7 @@ from sim.scenario import Scenario, ScenarioError, load
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ["name", "description", "base", "params", "interventions", "run", "type", "start", "stop", "seed",
-        "replications", "turnover", "hazard", "retire", "recruitment", "workforce", "women_share",
+        "replications", "turnover", "hazard", "leave_nhs", "recruitment", "workforce", "women_share",
         "graduate_intake", "training", "programmes", "senior_manager", "capacity", "calendar", "end_year",
         *REGISTRY, "intake_multiplier", "source", "baseline.yaml", "new_deal.yaml"]
 
@@ -29,10 +29,10 @@ documents = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_si
 def _valid_mutation():
     """A valid scenario with one value somewhere replaced by something random."""
     base = {"name": "m", "base": "baseline.yaml",
-            "params": {"turnover": {"hazard": {"retire": 0.03}}, "workforce": {"women_share": 0.5}},
+            "params": {"turnover": {"hazard": {"leave_nhs": 0.03}}, "workforce": {"women_share": 0.5}},
             "interventions": [{"type": "new_deal", "start": 2020, "removal_multiplier": 0.5}],
             "run": {"seed": 3, "end_year": 2030}}
-    paths = [("name",), ("base",), ("params", "turnover", "hazard", "retire"), ("params", "workforce"),
+    paths = [("name",), ("base",), ("params", "turnover", "hazard", "leave_nhs"), ("params", "workforce"),
              ("interventions", 0, "start"), ("interventions", 0, "type"), ("interventions", 0),
              ("run", "seed"), ("run",), ("params",)]
 

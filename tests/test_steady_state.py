@@ -16,8 +16,10 @@ ONES = {r: 1.0 for r in ("outstanding", "good", "requires_improvement", "inadequ
 def renewal_params(lam: float, d: float):
     return small_params(
         trusts=40, scale=0.05, start=2000, report=2005, end=2035,
-        turnover={"hazard": {"retire": lam, "leave_nhs": 0.0, "move_trust": 0.0, "removed": 0.0},
-                  "abrupt_share": {"retire": 1.0}, "rating_multiplier": ONES,
+        turnover={"hazard": {"leave_nhs": lam, "move_trust": 0.0, "removed": 0.0},
+                  "retirement": {"under_50": 0.0, "50_to_54": 0.0, "55_to_59": 0.0, "60_to_64": 0.0, "65_and_over": 0.0},
+                  "removal_after_inspection": {"chief_executive": 0.0, "director": 0.0},
+                  "abrupt_share": {"leave_nhs": 1.0}, "rating_multiplier": ONES,
                   "special_measures_multiplier": 1.0, "early_tenure_multiplier": 1.0,
                   "role_multiplier": {r: 1.0 for r in ("chief_executive", "finance", "medical", "nursing",
                                                        "operations", "people", "strategy")}},

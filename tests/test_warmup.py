@@ -1,4 +1,7 @@
-"""The baseline is stationary once the warm-up is over, and the check can tell when it is not."""
+"""The baseline is stationary once the warm-up is over, and the check can tell when it is not.
+
+The real baseline follows the calendar (the feeder grades' establishment shrank after 2010 and grew
+after 2016), so the check runs it with every calendar schedule held at its 2016 value."""
 
 from pathlib import Path
 
@@ -39,9 +42,15 @@ def drift(series: pd.Series) -> float:
     return abs(slope) * (years[-1] - years[0])
 
 
+def stationary(scenario: Scenario) -> Scenario:
+    """The scenario with every parameter that follows the calendar held at its 2016 value."""
+    params = scenario.params.at(2016).model_copy(update={"schedules": {}})
+    return Scenario(scenario.name, scenario.description, params, scenario.run, scenario.path, scenario.document)
+
+
 @pytest.fixture(scope="module")
 def baseline_means():
-    return yearly_means(load(ROOT / "scenarios" / "baseline.yaml"))
+    return yearly_means(stationary(load(ROOT / "scenarios" / "baseline.yaml")))
 
 
 @pytest.mark.parametrize("kpi,group,tolerance", STEADY)
@@ -53,10 +62,11 @@ def test_baseline_kpis_have_no_trend_after_warm_up(baseline_means, kpi, group, t
 
 
 def test_without_warm_up_the_check_sees_the_start_up_transient():
-    # Reporting from the first simulated year, the starting population is still settling:
-    # readiness of successors climbs in the first years, which the same check must catch.
-    s = load(ROOT / "scenarios" / "baseline.yaml")
+    # Reporting from the first simulated year, the starting population is still settling: the
+    # starting executives' time in post (drawn, not lived) works itself out over the first years,
+    # which the same check must catch.
+    s = stationary(load(ROOT / "scenarios" / "baseline.yaml"))
     params = with_overrides(s.params, {"calendar": {"start_year": 2009, "report_from": 2010, "end_year": 2020}})
     short = Scenario(s.name, s.description, params, s.run, s.path, s.document)
-    series = yearly_means(short, reps=2).loc[("ready_successors_per_post", "all")]
-    assert drift(series) > 0.2
+    series = yearly_means(short, reps=2).loc[("exec_median_time_in_post", "all")]
+    assert drift(series) > 0.3

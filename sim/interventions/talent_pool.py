@@ -14,7 +14,7 @@ def best_ready(model, mask: np.ndarray, size: int) -> np.ndarray:
     """Rows of the ``size`` best-appraised ready, available people among ``mask``."""
     people = model.people
     rows = np.flatnonzero(mask & people.view("alive") & people.view("ready") & ~people.view("reserved"))
-    order = np.argsort(-people.mean_score(rows), kind="stable")
+    order = np.argsort(-people.appraisal[rows], kind="stable")
     return rows[order[:size]]
 
 
@@ -25,4 +25,4 @@ def pool_field(model, pool: np.ndarray, post, willingness: float) -> Field | Non
     rows = pool[model.people.grade[pool] == grade]
     if len(rows) == 0:
         return None
-    return Field("talent_pool", rows, grade, min(1.0, willingness), regional=False)
+    return Field("talent_pool", rows, grade, min(1.0, willingness), regional=False, open_only=False)

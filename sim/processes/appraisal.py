@@ -29,7 +29,8 @@ def appraise(model, year: int) -> None:
     people.scores[rows, :-1] = people.scores[rows, 1:]
     people.scores[rows, -1] = score
     people.appraisals[rows] += 1
-    mean = people.mean_score(rows)
+    people.record_scores(rows)
+    mean = people.appraisal[rows]
     threshold = np.full(len(rows), np.inf)
     min_years = np.zeros(len(rows))
     grade = people.grade[rows]
@@ -40,3 +41,4 @@ def appraise(model, year: int) -> None:
     in_grade = model.env.now - people.grade_since[rows]
     ready = (mean >= threshold) & (in_grade >= min_years)
     people.ready[rows] = model.decide(Decisions.readiness, ready, rows=rows)
+

@@ -19,18 +19,31 @@ from ..rng import key_of
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR, CEO = GRADE["executive_director"], GRADE["chief_executive"]
 # draw numbers within a person's traits
-ORG, FEMALE, ETHNICITY, CAPABILITY, PROFESSION_DRAW, EXTRA = range(6)
+ORG, FEMALE, ETHNICITY, CAPABILITY, PROFESSION_DRAW, AGE, ADDITIONAL, EXTRA = range(8)
 
 
-def traits(model, keys: np.ndarray, capability_mean: float) -> dict[str, np.ndarray]:
-    """The traits of the people with identities ``keys`` (keyed draws: the same in every scenario)."""
+def traits(model, keys: np.ndarray, capability_mean: float, age_mean: float) -> dict[str, np.ndarray]:
+    """The traits of the people with identities ``keys`` (keyed draws: the same in every scenario).
+    Entrants join trusts in proportion to their size."""
     wf = model.params.workforce
     draw = model.streams.keyed("traits")
-    org = np.minimum((draw.uniform(keys, ORG) * len(model.orgs)).astype(np.int64), len(model.orgs) - 1)
+    org = np.minimum(np.searchsorted(model.org_weight, draw.uniform(keys, ORG)), len(model.orgs) - 1)
+    sd = wf.initial_age_sd if model.env.now == model.params.calendar.start_year else wf.entry_age_sd
+    age = np.maximum(18.0, age_mean + sd * draw.normal(keys, AGE))
     return {"org": org, "region": model.org_region[org],
             "female": draw.uniform(keys, FEMALE) < wf.women_share,
             "ethnic_minority": draw.uniform(keys, ETHNICITY) < wf.ethnic_minority_share,
-            "capability": capability_mean + wf.capability_sd * draw.normal(keys, CAPABILITY)}
+            "capability": capability_mean + wf.capability_sd * draw.normal(keys, CAPABILITY),
+            "born": model.env.now - age}
+
+
+def scored_traits(model, key: int, capability_mean: float) -> tuple[float, bool]:
+    """Capability and ethnic-minority status of the person with identity ``key``, as ``traits``
+    would give them (for scoring an applicant before deciding to hire them)."""
+    wf = model.params.workforce
+    draw = model.streams.keyed("traits")
+    return (capability_mean + wf.capability_sd * draw.normal(key, CAPABILITY),
+            draw.uniform(key, ETHNICITY) < wf.ethnic_minority_share)
 
 
 def profession_of(model, keys: np.ndarray, mix: dict) -> np.ndarray:
@@ -43,13 +56,19 @@ def profession_of(model, keys: np.ndarray, mix: dict) -> np.ndarray:
 
 
 def add_people(model, label: str, n: int, *, grade, origin, capability_mean: float, profession, time: float,
-               record: bool = True, cause: str | None = None, first: int = 0) -> np.ndarray:
-    """Create people ``first`` … ``first + n - 1`` of batch ``label`` (each attached to a trust);
-    returns their rows. ``profession`` is a profession code, or a mix of shares to draw from."""
+               age_mean: float | None = None, record: bool = True, cause: str | None = None,
+               first: int = 0, indices: np.ndarray | None = None) -> np.ndarray:
+    """Create people ``first`` … ``first + n - 1`` (or ``indices``) of batch ``label``, each attached
+    to a trust; returns their rows. ``profession`` is a code (or codes), or a mix of shares to draw
+    from; ``age_mean`` defaults to the entry age of the route."""
     if n <= 0:
         return np.empty(0, dtype=np.int64)
-    keys = key_of(label, np.arange(first, first + n, dtype=np.uint64))
-    t = traits(model, keys, capability_mean)
+    if indices is None:
+        indices = np.arange(first, first + n, dtype=np.uint64)
+    keys = key_of(label, indices)
+    if age_mean is None:
+        age_mean = model.params.workforce.entry_age[ORIGINS[origin]]
+    t = traits(model, keys, capability_mean, age_mean)
     if isinstance(profession, dict):
         profession = profession_of(model, keys, profession)
     rows = model.people.add(n, key=keys, grade=grade, origin=origin, profession=profession, grade_since=time,
@@ -69,6 +88,7 @@ def _seed_history(model, rows) -> None:
     noise = model.streams.keyed("appraisal.history").normal(people.key[rows][:, None], np.arange(3)[None, :])
     people.scores[rows] = cap + bias + ap.noise_sd * noise
     people.appraisals[rows] = 3
+    people.record_scores(rows)
 
 
 def initial_population(model) -> None:
@@ -77,46 +97,54 @@ def initial_population(model) -> None:
     people, t0 = model.people, model.env.now
     draw = model.streams.keyed("traits")
     model.org_region = np.array([o.region for o in model.orgs], dtype=np.int8)
+    size = np.array([o.size for o in model.orgs])
+    model.org_weight = np.cumsum(size) / size.sum()
     mid = add_people(model, "initial:middle", wf.middle_managers, grade=MIDDLE, origin=ORIGIN["internal_manager"],
                      capability_mean=wf.initial_capability["middle_manager"], profession=wf.middle_profession_mix,
-                     time=t0, record=False)
+                     time=t0, age_mean=wf.initial_age["middle_manager"], record=False)
     sen = add_people(model, "initial:senior", wf.senior_managers, grade=SENIOR, origin=ORIGIN["internal_manager"],
                      capability_mean=wf.initial_capability["senior_manager"], profession=wf.profession_mix,
-                     time=t0, record=False)
+                     time=t0, age_mean=wf.initial_age["senior_manager"], record=False)
     for rows, grade in ((mid, "middle_manager"), (sen, "senior_manager")):
         people.grade_since[rows] = t0 - wf.initial_years_in_grade[grade] * draw.uniform(people.key[rows], EXTRA)
     _seed_history(model, np.concatenate([mid, sen]))
     start_cohort(model, int(t0) - 1, record=False)
-    origins = list(wf.initial_executive_origins)
-    origin_p = np.cumsum([wf.initial_executive_origins[o] for o in origins])
-    for post in model.posts:
-        grade = "chief_executive" if post.is_ceo else "executive_director"
-        label = f"initial:post:{post.id}"
-        key = key_of(label, np.arange(1, dtype=np.uint64))
-        if post.role == "medical":
-            prof = PROFESSION["doctor"]
-        elif post.role == "nursing":
-            prof = PROFESSION["nurse"]
-        elif post.role == "finance":
-            prof = PROFESSION["non_clinical"]
-        else:
-            prof = int(profession_of(model, key, wf.ceo_profession_mix if post.is_ceo else wf.profession_mix)[0])
-        if prof != PROFESSION["non_clinical"]:
-            origin = ORIGIN["clinician"]
-        else:
-            u = float(draw.uniform(key, EXTRA)[0]) * origin_p[-1]
-            origin = ORIGIN[origins[min(int(np.searchsorted(origin_p, u)), len(origins) - 1)]]
-        row = add_people(model, label, 1, grade=GRADE[grade], origin=origin,
-                         capability_mean=wf.initial_capability[grade], profession=prof, time=t0, record=False)[0]
-        org = model.orgs[post.org]
-        people.org[row], people.region[row] = org.id, org.region
-        tenure = min(wf.initial_tenure_years * -np.log1p(-float(draw.uniform(key, EXTRA + 1)[0])), wf.initial_tenure_cap)
-        people.grade_since[row] = t0 - tenure
-        people.post[row], people.appointed[row] = post.id, t0 - tenure
-        people.last_role[row] = ROLE[post.role]
-        post.holder, post.appointed, post.state = int(row), t0 - tenure, SUBSTANTIVE
-        _seed_history(model, np.array([row]))
+    for ceo in (True, False):
+        _initial_executives(model, [p for p in model.posts if p.is_ceo == ceo])
     _seed_programmes(model)
+
+
+def _initial_executives(model, posts: list) -> None:
+    """A holder for each of ``posts`` (all chief executives, or all directors) at the start."""
+    if not posts:
+        return
+    wf, people, t0 = model.params.workforce, model.people, model.env.now
+    grade = "chief_executive" if posts[0].is_ceo else "executive_director"
+    ids = np.array([p.id for p in posts], dtype=np.uint64)
+    label = f"initial:{grade}"
+    keys = key_of(label, ids)
+    draw = model.streams.keyed("traits")
+    prof = profession_of(model, keys, wf.ceo_profession_mix if grade == "chief_executive" else wf.profession_mix)
+    role = np.array([p.role for p in posts])
+    prof = np.where(role == "medical", PROFESSION["doctor"], np.where(role == "nursing", PROFESSION["nurse"],
+                    np.where(role == "finance", PROFESSION["non_clinical"], prof))).astype(np.int8)
+    origins = list(wf.initial_executive_origins)
+    cumulative = np.cumsum([wf.initial_executive_origins[o] for o in origins])
+    pick = np.minimum(np.searchsorted(cumulative, draw.uniform(keys, EXTRA) * cumulative[-1]), len(origins) - 1)
+    origin = np.where(prof != PROFESSION["non_clinical"], ORIGIN["clinician"],
+                      np.array([ORIGIN[o] for o in origins])[pick]).astype(np.int8)
+    rows = add_people(model, label, len(posts), indices=ids, grade=GRADE[grade], origin=origin,
+                      capability_mean=wf.initial_capability[grade], profession=prof, time=t0,
+                      age_mean=wf.initial_age[grade], record=False)
+    org = np.array([p.org for p in posts])
+    tenure = np.minimum(-wf.initial_tenure_years * np.log1p(-draw.uniform(keys, EXTRA + 1)), wf.initial_tenure_cap)
+    people.org[rows], people.region[rows] = org, model.org_region[org]
+    people.grade_since[rows] = people.appointed[rows] = t0 - tenure
+    people.post[rows] = ids.astype(np.int32)
+    people.last_role[rows] = [ROLE[r] for r in role]
+    for post, row, start in zip(posts, rows.tolist(), (t0 - tenure).tolist()):
+        post.holder, post.appointed, post.state = row, start, SUBSTANTIVE
+    _seed_history(model, rows)
 
 
 def _seed_programmes(model) -> None:
@@ -169,21 +197,30 @@ def complete_cohort(model, rows, at: float):
     job = model.streams.keyed("entry.completion").uniform(people.key[rows]) < p_job
     placed, unplaced = rows[job], rows[~job]
     people.grade[placed], people.grade_since[placed] = MIDDLE, now
+    people.refresh(placed)
+    # a share of graduates fill posts a lateral entrant would have taken; the rest hold posts
+    # created for them, outside the establishment, for as long as they stay in the grade
+    displacement = model.params.workforce.graduate_displacement
+    people.additional_post[placed] = model.streams.keyed("traits").uniform(people.key[placed], ADDITIONAL) \
+        >= displacement
     model.recorder.events_bulk(now, "promotion", placed, org=people.org[placed], value=float(MIDDLE),
                                cause="graduate_completion")
     people.alive[unplaced] = False
+    people.refresh(unplaced)
     model.recorder.events_bulk(now, "exit", unplaced, org=people.org[unplaced], cause="no_post_at_completion",
                                value=float(TRAINEE))
 
 
 def yearly_entry(model, year: int) -> None:
-    """The graduate cohort starts and lateral managers fill the middle-manager pool."""
+    """The graduate cohort starts; lateral entrants fill the middle-manager posts of the
+    establishment that are vacant (graduates in additional posts do not count against it)."""
     start_cohort(model, year)
     people = model.people
     wf = model.params.workforce
-    count = int(np.sum(people.view("alive") & (people.view("grade") == MIDDLE)))
-    add_people(model, f"lateral:{year}", wf.middle_managers - count, grade=MIDDLE, origin=ORIGIN["internal_manager"],
-               capability_mean=0.0, profession=wf.middle_profession_mix, time=model.env.now)
+    filled = people.view("alive") & (people.view("grade") == MIDDLE) & ~people.view("additional_post")
+    add_people(model, f"lateral:{year}", wf.middle_managers - int(np.sum(filled)), grade=MIDDLE,
+               origin=ORIGIN["internal_manager"], capability_mean=0.0, profession=wf.middle_profession_mix,
+               time=model.env.now)
 
 
 def fill_senior_pool(model, year: int) -> None:
@@ -202,9 +239,11 @@ def fill_senior_pool(model, year: int) -> None:
         return
     internal = int(round(gap * (1 - ep.external_senior_share)))
     ready = np.flatnonzero(alive & (grade == MIDDLE) & people.view("ready") & ~people.view("reserved"))
-    order = np.argsort(-people.mean_score(ready), kind="stable")
+    order = np.argsort(-people.appraisal[ready], kind="stable")
     promoted = ready[order[:internal]]
     people.grade[promoted], people.grade_since[promoted], people.ready[promoted] = SENIOR, now, False
+    people.refresh(promoted)
+    people.additional_post[promoted] = False
     model.recorder.events_bulk(now, "promotion", promoted, org=people.org[promoted], value=float(SENIOR),
                                cause="middle_to_senior")
     add_people(model, f"external_senior:{year}", gap - len(promoted), grade=SENIOR, origin=ORIGIN["external"],

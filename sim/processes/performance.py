@@ -55,8 +55,9 @@ def build_organisations(model) -> None:
             region = int(rng.choice(len(REGIONS), p=shares / shares.sum()))
             mu = rng.normal(0.0, pp.between_trust_sd)
             q = mu + rng.normal(0.0, within_sd)
+            size = sp.size_by_type[kind] * float(np.exp(rng.normal(0.0, sp.size_sd) - sp.size_sd ** 2 / 2))
             org = Organisation(id=len(model.orgs), kind=kind, region=region, rating=0, quality=q,
-                               long_run_quality=mu)
+                               long_run_quality=mu, size=size)
             org.rating = rate(model, q + rng.normal(0.0, pp.inspection_noise_sd))
             interval = pp.inspection_interval[RATINGS[org.rating]]
             org.next_inspection = model.env.now + rng.uniform(0.0, interval)
@@ -113,7 +114,7 @@ def inspections(model, org: Organisation):
         yield model.env.timeout(max(0.0, org.next_inspection - model.env.now))
         now = model.env.now
         noise, jitter, wellled = rng.normal(0.0, pp.inspection_noise_sd), rng.uniform(-1.0, 1.0), rng.random()
-        old = org.rating
+        old, was_in = org.rating, org.special_measures
         org.rating = rate(model, org.quality + noise)
         rec.event(now, "inspection", org=org.id, value=float(org.rating), cause=RATINGS[old])
         if not org.special_measures and org.rating == INADEQUATE \
@@ -123,6 +124,9 @@ def inspections(model, org: Organisation):
         elif org.special_measures and org.rating < INADEQUATE:
             rec.event(now, "special_measures_exit", org=org.id, value=now - org.sm_since)
             org.special_measures, org.sm_since = False, float("nan")
+        if org.rating != old or org.special_measures != was_in:
+            newly_inadequate = org.rating == INADEQUATE and old != INADEQUATE
+            model.after_inspection(org, triggered=newly_inadequate or (org.special_measures and not was_in))
         interval = pp.inspection_interval[RATINGS[org.rating]]
         org.next_inspection = now + interval * (1.0 + pp.inspection_jitter * jitter)
 

@@ -20,7 +20,7 @@ from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
 from ..params import RATINGS
 from ..rng import key_of
-from .entry import add_people, traits
+from .entry import add_people, scored_traits
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
 
@@ -44,6 +44,8 @@ def start_exit(model, post, cause: str, abrupt: bool, notice: float | None = Non
     """The holder of ``post`` will leave: now if abrupt, else after notice; the search starts now."""
     now = model.env.now
     post.leaving, post.leave_cause = True, cause
+    model.people.leaving[post.holder] = True
+    model.people.refresh(post.holder)
     # the search and interim for this succession draw on the leaver's identity, so the same
     # succession draws the same numbers in every scenario, whenever it happens
     post.succession = int(model.people.key[post.holder])
@@ -61,6 +63,16 @@ def start_exit(model, post, cause: str, abrupt: bool, notice: float | None = Non
         model.process(search, post)
 
 
+REMOVALS = ("removed", "removed_after_inspection")
+
+
+def _recycled(model, person: int, post) -> bool:
+    """Whether a removed executive stays in the market rather than leaving (Smith 2015: ineffective
+    leaders moved between organisations, 001:1915)."""
+    u = model.streams.keyed("recruitment.recycled").uniform(int(model.people.key[person]), post.id)
+    return u < model.params.turnover.recycled_share
+
+
 def _depart_at(model, post, holder, delay, cause):
     yield model.env.timeout(delay)
     if post.holder == holder:
@@ -73,13 +85,16 @@ def depart(model, post, cause: str, handover: bool = False) -> None:
     h = post.holder
     model.recorder.event(now, "departure", person=h, org=post.org, post=post.id, role=post.role,
                          cause=cause, value=now - post.appointed)
-    people.post[h] = -1
+    people.post[h], people.leaving[h] = -1, False
+    if cause in REMOVALS:
+        people.removals[h] += 1
     if not people.reserved[h]:
-        if cause == "move_trust":
-            people.unattached_since[h] = now
+        if cause == "move_trust" or (cause in REMOVALS and _recycled(model, h, post)):
+            people.unattached_since[h] = now   # in the market: may be appointed elsewhere
         else:
             people.alive[h] = False
             model.recorder.event(now, "exit", person=h, org=post.org, cause=cause, value=float(people.grade[h]))
+    people.refresh(h)
     post.holder, post.leaving, post.state = -1, False, VACANT
     post.vacant_since = now
     post.exit_token += 1
@@ -125,6 +140,7 @@ def search(model, post):
     now = model.env.now
     post.search_open, post.successor = False, person
     people.reserved[person] = True
+    people.refresh(person)
     model.recorder.event(now, "offer", person=person, org=post.org, post=post.id, role=post.role,
                          cause=route, value=score)
     start = now + notice
@@ -153,6 +169,7 @@ def appoint(model, post, person: int, route: str) -> None:
         people.grade[person], people.grade_since[person], people.ready[person] = grade, now, False
     org = model.orgs[post.org]
     people.post[person], people.appointed[person], people.reserved[person] = post.id, now, False
+    people.refresh(person)
     people.org[person], people.region[person] = org.id, org.region
     people.unattached_since[person], people.last_role[person] = np.nan, ROLE[post.role]
     post.holder, post.appointed, post.state = person, now, SUBSTANTIVE
@@ -166,19 +183,29 @@ def appoint(model, post, person: int, route: str) -> None:
 
 # -- candidates -------------------------------------------------------------------------------------
 def rebuild_pools(model) -> None:
-    """The yearly lists of people a search can draw from (validity is re-checked at use)."""
+    """The yearly lists of people a search can draw from (validity is re-checked at use).
+
+    Each year a share of the people in post are open to a move (``open_to_move``); executives
+    without a post are always looking. Only they are in the pools, and each applies to a suitable
+    vacancy with probability willingness ÷ that share, so the chance of applying to any one post
+    is the willingness, while the work per search is a fraction of the grade.
+    """
     people = model.people
     alive, grade, ready = people.view("alive"), people.view("grade"), people.view("ready")
     prof, last_role = people.view("profession"), people.view("last_role")
-    seniors = alive & (grade == SENIOR) & ready
-    directors = alive & (grade == DIRECTOR)
+    year = int(np.floor(model.env.now + 1e-9))
+    share = model.params.recruitment.open_to_move
+    looking = model.streams.keyed("recruitment.market").uniform(year, first=people.view("keymix")) < share
+    looking |= (grade >= DIRECTOR) & (people.view("post") < 0)
+    seniors = alive & (grade == SENIOR) & ready & looking
+    directors = alive & (grade == DIRECTOR) & looking
     model.pools = {
         "senior:any": np.flatnonzero(seniors),
         "senior:doctor": np.flatnonzero(seniors & (prof == PROFESSION["doctor"])),
         "senior:nurse": np.flatnonzero(seniors & (prof == PROFESSION["nurse"])),
         "senior:non_clinical": np.flatnonzero(seniors & (prof == PROFESSION["non_clinical"])),
         "director:ready": np.flatnonzero(directors & ready),
-        "chief_executive": np.flatnonzero(alive & (grade == CEO)),
+        "chief_executive": np.flatnonzero(alive & (grade == CEO) & looking),
     }
     for role, idx in ROLE.items():
         model.pools[f"director:{role}"] = np.flatnonzero(directors & (last_role == idx))
@@ -196,6 +223,7 @@ class Field(NamedTuple):
     w: float               # probability of applying, for someone in post or in a feeder grade
     w_free: float = 0.0    # probability for an unplaced executive (looking for a post)
     regional: bool = True  # whether other_region_factor applies outside their region
+    open_only: bool = True  # members are those open to a move this year: w is divided by that share
 
 
 def candidate_fields(model, post, a: float) -> list[Field]:
@@ -224,24 +252,23 @@ def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     regional fields), by a draw keyed on (person, search): the same person faces the same draw
     in every scenario, so eligibility can be checked before drawing.
     """
-    people, posts = model.people, model.posts
+    people = model.people
     rows = field.rows
-    rows = rows[people.alive[rows] & ~people.reserved[rows] & (people.grade[rows] == field.grade)
-                & (people.post[rows] != post.id)]
+    # alive, not reserved, not leaving, still in the grade; the holder of this post is leaving (its
+    # search is open), so they are excluded too
+    rows = rows[people.available[rows] == field.grade]
     need = REQUIRED_PROFESSION.get(post.role)
     if need is not None:
         rows = rows[people.profession[rows] == need]
-    held = people.post[rows]
-    if len(rows) and (held >= 0).any():
-        leaving = np.array([posts[h].leaving if h >= 0 else False for h in held.tolist()], dtype=bool)
-        rows, held = rows[~leaving], held[~leaving]
     if not len(rows):
         return rows.astype(np.int64)
-    w = np.where((held < 0) & (people.grade[rows] >= DIRECTOR), field.w_free, field.w)
+    w = min(1.0, field.w / model.params.recruitment.open_to_move) if field.open_only else field.w
+    if field.grade >= DIRECTOR:  # executives without a post are looking: they apply more readily
+        w = np.where(people.post[rows] < 0, field.w_free, w)
     if field.regional:
         w = np.where(people.region[rows] == model.orgs[post.org].region, w,
                      w * model.params.recruitment.other_region_factor)
-    u = model.streams.keyed("recruitment.apply").uniform(people.key[rows], *search)
+    u = model.streams.keyed("recruitment.apply").uniform(*search, first=people.keymix[rows])
     return rows[u < w].astype(np.int64)
 
 
@@ -261,17 +288,21 @@ def select(model, post, a: float, round_: int = 1):
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes = rows[first], [routes[i] for i in first]
     bias = model.decide(Decisions.selection_bias, model.params.appraisal.ethnic_minority_bias)
-    scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(people.key[rows], *search) \
+    scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(*search, first=people.keymix[rows]) \
         + bias * people.ethnic_minority[rows]
     lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
     n_ext = interview.poisson(lam, *search)
     grade = "chief_executive" if post.is_ceo else "executive_director"
     label = f"external:{post.id}:{post.succession}:{round_}"
-    ext_keys = key_of(label, np.arange(n_ext, dtype=np.uint64))
-    ext = traits(model, ext_keys, model.params.entry.external_capability[grade])
-    ext_scores = ext["capability"] + rp.interview_noise_sd * interview.normal(ext_keys, *search) \
-        + bias * ext["ethnic_minority"]
-    all_scores = np.concatenate([scores, ext_scores])
+    age = model.params.workforce.external_executive_entry_age
+    all_scores = scores
+    if n_ext:  # applicants from outside the NHS: scored on the traits they would join with
+        ext_scores = []
+        for k in range(n_ext):
+            key = key_of(label, k)
+            capability, minority = scored_traits(model, key, model.params.entry.external_capability[grade])
+            ext_scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * minority)
+        all_scores = np.concatenate([scores, ext_scores])
     if len(all_scores) == 0:
         return -1, np.nan, "", 0.0
     best = int(np.argmax(all_scores))
@@ -282,8 +313,10 @@ def select(model, post, a: float, round_: int = 1):
         prof = REQUIRED_PROFESSION.get(post.role, PROFESSION["non_clinical"])
         person = int(add_people(model, label, 1, first=k, grade=GRADE[grade], origin=ORIGIN["external"],
                                 capability_mean=model.params.entry.external_capability[grade], profession=prof,
-                                time=model.env.now)[0])
+                                time=model.env.now, age_mean=age, record=False)[0])
         people.org[person], people.region[person] = post.org, model.orgs[post.org].region
+        model.recorder.event(model.env.now, "entry", person=person, org=post.org, cause="external",
+                             value=float(GRADE[grade]))
         return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
     person = int(rows[best])
     if people.post[person] < 0:

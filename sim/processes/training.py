@@ -55,7 +55,7 @@ def run_programmes(model, year: int) -> None:
         if prog.selection == "pull":
             apply = model.streams.keyed("training.apply").uniform(people.key[rows], year, idx) < prog.apply_rate
             rows = rows[apply]
-        score = people.mean_score(rows)
+        score = people.appraisal[rows]
         order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")
         chosen = rows[order[: int(prog.capacity)]]
         people.in_programme[chosen] = idx

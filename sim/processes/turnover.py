@@ -1,14 +1,18 @@
 """Turnover: who leaves, when and why.
 
-Executives face competing risks while in post — retirement, leaving the NHS, moving trust and
-removal — with yearly hazards that depend on role, tenure, the trust's rating and special
-measures. Hazards are re-evaluated at every 1 January and whenever a post changes hands, and
-are constant in between (a piecewise-constant hazard, so the exponential draw is exact).
-Feeder-grade staff leave at yearly rates; unplaced executives give up after a while.
+Executives face competing risks while in post — retirement (by age), leaving the NHS, moving
+trust and removal — with yearly hazards that depend on role, tenure, the trust's rating and
+special measures, and (for removal) the holder's appraisal. Hazards are re-evaluated at every
+1 January, whenever a post changes hands and whenever the trust's rating or special-measures
+status changes; they are constant in between (a piecewise-constant hazard, so each exponential
+draw is exact). An inspection that puts a trust into special measures, or newly rates it
+inadequate, may also lead the board or regulator to remove its leaders. Feeder-grade staff retire
+by age and leave at yearly rates; unplaced executives give up after a while.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -19,38 +23,57 @@ from ..params import CAUSES, RATINGS
 
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR = GRADE["executive_director"]
+AGE_BANDS = (50.0, 55.0, 60.0, 65.0)   # lower edges of 50_to_54, 55_to_59, 60_to_64, 65_and_over
+
+
+def retirement_rate(model, age):
+    """Yearly retirement hazard at ``age`` (a number or an array)."""
+    r = model.params.turnover.retirement
+    rates = (r["under_50"], r["50_to_54"], r["55_to_59"], r["60_to_64"], r["65_and_over"])
+    if isinstance(age, np.ndarray):
+        return np.array(rates)[np.searchsorted(AGE_BANDS, age, side="right")]
+    return rates[bisect.bisect_right(AGE_BANDS, age)]
 
 
 def hazards(model, post) -> tuple[float, float, float, float]:
     """Yearly hazard of each exit cause (in the order of CAUSES) for the holder of ``post``."""
-    tp = model.params.turnover
+    tp, people, now = model.params.turnover, model.people, model.env.now
     org = model.orgs[post.org]
+    holder = post.holder
     risk = tp.rating_multiplier[RATINGS[org.rating]]
     leave = tp.special_measures_multiplier if org.special_measures else 1.0
-    if model.env.now - post.appointed < tp.early_tenure_years:
+    if now - post.appointed < tp.early_tenure_years:
         leave *= tp.early_tenure_multiplier
     role = tp.role_multiplier[post.role]
+    # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
+    # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
+    score = people.appraisal[holder]
+    z = score - model.params.appraisal.ready_threshold["executive_director"] if np.isfinite(score) else 0.0
+    performance = math.exp(-tp.removal_appraisal_effect * z)
     h = tp.hazard
-    rates = (h["retire"] * role, h["leave_nhs"] * role * risk * leave, h["move_trust"] * role * risk,
-             h["removed"] * role * risk * leave)
+    rates = (retirement_rate(model, float(now - people.born[holder])), h["leave_nhs"] * role * risk * leave,
+             h["move_trust"] * role * risk, h["removed"] * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
 
 
 def schedule_exits(model, posts, until: float) -> None:
     """Draw, for each holder, whether and when before ``until`` they leave, and why.
 
-    Three uniforms per holder (time, cause, abrupt or not), keyed by (holder, post, year): the
-    same person in the same post faces the same draws in every scenario.
+    Three uniforms per holder (time, cause, abrupt or not), keyed by (holder, post, the moment of
+    the draw): the same person in the same post faces the same draws in every scenario.
     """
     held = [p for p in posts if p.holder >= 0 and not p.leaving]
     if not held:
         return
     now = model.env.now
-    keys = model.people.key[[p.holder for p in held]]
-    ids = np.array([p.id for p in held], dtype=np.uint64)
     draw = model.streams.keyed("turnover.exit")
-    year = int(np.floor(now + 1e-9))
-    uniforms = np.stack([draw.uniform(keys, ids, year, k) for k in range(3)], axis=1).tolist()
+    moment = int(round(now * 1_000_000))
+    if len(held) == 1:   # at an appointment: one holder
+        uniforms = [draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)]
+    else:
+        keys = model.people.key[[p.holder for p in held]]
+        ids = np.array([p.id for p in held], dtype=np.uint64)
+        uniforms = draw.uniforms(3, keys, ids, moment).tolist()
     abrupt_share = model.params.turnover.abrupt_share
     for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
         rates = hazards(model, post)
@@ -74,6 +97,35 @@ def _exit_at(model, post, token, delay, cause, abrupt):
         model.start_exit(post, cause, abrupt)
 
 
+def after_inspection(model, org, triggered: bool) -> None:
+    """A trust's rating or special-measures status has changed: its leaders' hazards change from now.
+
+    ``triggered`` (entry into special measures, or a new inadequate rating) may also lead to the
+    removal of the chief executive and, less often, other executives, within a few months.
+    """
+    now = model.env.now
+    posts = [model.posts[i] for i in org.posts]
+    removing = set()
+    if triggered:
+        tp = model.params.turnover
+        draw = model.streams.keyed("turnover.inspection")
+        moment = int(round(now * 1_000_000))
+        for post in posts:
+            if post.holder < 0 or post.leaving:
+                continue
+            key = int(model.people.key[post.holder])
+            p = tp.removal_after_inspection["chief_executive" if post.is_ceo else "director"]
+            if draw.uniform(key, post.id, moment, 0) < p:
+                delay = tp.removal_after_inspection_years * draw.uniform(key, post.id, moment, 1)
+                post.exit_token += 1
+                model.process(_exit_at, post, post.exit_token, delay, "removed_after_inspection", True)
+                removing.add(post.id)
+    rest = [p for p in posts if p.id not in removing and p.holder >= 0 and not p.leaving]
+    for post in rest:   # they face the new hazards from now: their earlier draws are void
+        post.exit_token += 1
+    model.schedule_exits(rest, until=float(math.floor(now + 1e-9) + 1.0))
+
+
 def feeder_leavers(model, year: int) -> None:
     """Trainees and managers leave the NHS at yearly rates; unplaced executives give up."""
     people, now = model.people, model.env.now
@@ -89,10 +141,16 @@ def feeder_leavers(model, year: int) -> None:
     rate[recent_grad] += model.decide(Decisions.graduate_early_leave_rate, ep.graduate_early_leave_rate)
     unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
-    at_risk = np.flatnonzero(alive & (rate > 0))
+    feeder = alive & (grade <= SENIOR)
+    retire = np.zeros(people.n)
+    retire[feeder] = retirement_rate(model, now - people.view("born")[feeder])
+    at_risk = np.flatnonzero(alive & (rate + retire > 0))
     u = model.streams.keyed("turnover.feeder").uniform(people.key[at_risk], year)
-    rows = at_risk[u < rate[at_risk]]
+    leaving = u < np.minimum(1.0, rate[at_risk] + retire[at_risk])
+    rows = at_risk[leaving]
+    retired = u[leaving] < retire[rows]   # the share of the risk that is retirement
     people.alive[rows] = False
-    causes = np.where(unplaced[rows], "no_executive_post", "leave_nhs")
+    people.refresh(rows)
+    causes = np.where(unplaced[rows], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
     model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
                                value=people.grade[rows].astype(float))
