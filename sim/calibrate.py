@@ -29,7 +29,8 @@ from . import charts, files
 from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
-from .targets import FreeParameter, RunData, Target, measure, override
+from .tables import Tables
+from .targets import FreeParameter, Target, measure, override
 
 ROOT = Path(__file__).resolve().parents[1]
 UNDEFINED_PENALTY = 25.0  # a target the run cannot measure counts as 5 tolerances away
@@ -89,7 +90,7 @@ def simulate(setup: Setup, values: dict[str, float], reps: int | None = None, en
     rows = []
     for r in range(reps or setup.reps):
         result = run_one(scenario, replication=r, seed=setup.seed)
-        rows.append(measure(RunData.from_result(result), setup.targets))
+        rows.append(measure(Tables.from_result(result), setup.targets))
     return pd.DataFrame(rows)
 
 

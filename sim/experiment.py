@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import executors, files, metrics, stats
+from . import executors, files, measures, stats
 from .progress import Progress
 from .tasks import Task, perform
 from .scenario import Scenario
@@ -164,7 +164,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     kpis = store.kpis(names, period)
     values = run_values(kpis, period)
     table = stats.compare(values, baseline.name if baseline else None)
-    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+    table.insert(2, "unit", table.kpi.map(measures.unit))
     store.consolidate()
     files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
@@ -188,7 +188,7 @@ def _worst_ratio(table: pd.DataFrame, precision: dict[tuple[str, str], float], b
 
 def check_precision(precision: dict[tuple[str, str], float] | None) -> None:
     for (kpi, _group), target in (precision or {}).items():
-        if kpi not in metrics.KPIS:
-            raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(metrics.KPIS)}")
+        if kpi not in measures.REGISTRY:
+            raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(measures.REGISTRY)}")
         if not target > 0:
             raise ExperimentError(f"--precision: the half-width for {kpi} must be > 0, found {target}")

@@ -17,22 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import charts, files, metrics, stats, store
+from . import charts, files, measures, stats, store
 from .experiment import run_values
 from .interventions import REGISTRY, Intervention
 from .params import Params, register
 from .textout import fmt, interval
-
-KEY = [("exec_vacant_or_interim", "all", "Executive posts vacant or interim, all trusts"),
-       ("exec_vacant_or_interim", "challenged", "… at challenged trusts"),
-       ("trusts_without_substantive_ceo", "all", "Trusts without a substantive chief executive"),
-       ("ceo_median_time_in_post", "all", "Median time in post, chief executives"),
-       ("exec_turnover", "all", "Executive turnover"),
-       ("mean_time_to_fill", "all", "Time to fill a vacancy"),
-       ("ready_successors_per_post", "all", "Ready successors per executive post"),
-       ("trusts_by_rating", "inadequate", "Trusts rated inadequate"),
-       ("ethnic_minority_share", "executive_director", "Ethnic-minority share of directors"),
-       ("intervention_cost", "total", "Cost of interventions")]
 
 LIMITATIONS = [
     "How much leadership changes a trust's performance is weakly evidenced: the best causal study "
@@ -83,12 +72,13 @@ def _cell(row, unit: str) -> str:
 def summary_table(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> str:
     head = "".join(f"<th>{html.escape(s)}{' (value)' if s == baseline else ' vs baseline'}</th>" for s in scenarios)
     body = []
-    for kpi, group, label in KEY:
+    for h in measures.headlines():
+        kpi, group, label = h.measure, h.group, h.label
         block = table[(table.kpi == kpi) & (table.group == group)].set_index("scenario")
         if block.empty:
             continue
         unit = block.unit.iloc[0]
-        better = stats.direction(kpi, group)
+        better = measures.direction(kpi, group)
         hint = f"; {better} is better" if better else ""
         cells = "".join(_cell(block.loc[s], unit) if s in block.index else "<td>–</td>" for s in scenarios)
         body.append(f"<tr><th>{html.escape(label)}<br><small>{html.escape(unit + hint)}</small></th>{cells}</tr>")
@@ -179,18 +169,19 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
     period = (year, year) if year else (max(run["report_from"], run["end_year"] - 10), run["end_year"] - 1)
     period_text = f"{period[0]}" if period[0] == period[1] else f"{period[0]}–{period[1]}"
     table = stats.compare(run_values(kpis, period), baseline)
-    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+    table.insert(2, "unit", table.kpi.map(measures.unit))
     palette = charts.colours(scenarios, baseline)
     starts = [iv["start"] for info in manifest["scenarios"].values()
               for iv in info["resolved"].get("interventions", [])]
     period_kpis = kpis[(kpis.year >= period[0]) & (kpis.year <= period[1])]
+    effects = [(h.measure, h.group, h.label) for h in measures.headlines()
+               if not measures.unit(h.measure).startswith("£")]  # costs have a chart of their own
 
     made = [
         charts.vacancy_over_time({"all trusts": yearly(kpis, "exec_vacant_or_interim", "all"),
                                   "challenged trusts": yearly(kpis, "exec_vacant_or_interim", "challenged")},
                                  palette, baseline, reps, min(starts) if starts else None),
-        charts.forest(table[table.scenario != baseline], [(k, g, label) for k, g, label in KEY[:9]], palette,
-                      period_text, reps),
+        charts.forest(table[table.scenario != baseline], effects, palette, period_text, reps),
         charts.survival(_survival(kpis), palette, baseline, reps),
         charts.pipeline(_mean_ci(period_kpis[period_kpis.kpi.str.startswith("flow_")
                                              & (period_kpis.scenario == baseline)], ["kpi", "group"]),
