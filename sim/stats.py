@@ -39,8 +39,9 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
     KPI × group × scenario with mean, 95% interval and the paired difference against ``baseline``
     (runs are paired by replication; no differences when ``baseline`` is None)."""
     order = list(dict.fromkeys(values.scenario))
-    wide = values.pivot_table(index=["kpi", "group", "replication"], columns="scenario", values="value",
-                              aggfunc="first", dropna=False).reindex(columns=order)
+    # only the (kpi, group) pairs that occur: a pivot table would cross every KPI with every group
+    wide = (values.groupby(["kpi", "group", "replication", "scenario"], sort=True).value.first()
+            .unstack("scenario").reindex(columns=order))
     if baseline is not None and baseline not in wide.columns:
         raise ValueError(f"baseline scenario {baseline!r} has no results")
     kpi_order = {k: i for i, k in enumerate(dict.fromkeys(values.kpi))}

@@ -91,6 +91,8 @@ def test_verdicts_follow_the_registry():
     assert table.loc[("exec_vacant_or_interim", "all", "b"), "verdict"] == "worse"
     assert table.loc[("trusts_by_rating", "good", "b"), "verdict"] == "better"
     assert table.loc[("pipeline", "senior_manager", "b"), "verdict"] == "higher"
+    # only the (kpi, group) pairs that occur: no rows crossing every KPI with every group
+    assert len(table) == 3 * 2 and not (table.n == 0).any()
 
 
 def test_readme_kpi_table_lists_every_measure():
