@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, files, textout
+from . import __version__, files, progress, textout
 from .experiment import ExperimentError
 from .scenario import ScenarioError, load
 
@@ -273,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    progress.log_to_stderr()  # the library reports through logging; users see it on stderr
     try:
         return args.func(args)
     except (ScenarioError, ExperimentError) as exc:
