@@ -219,7 +219,8 @@ def write_outputs(fit: Fit, setup: Setup, folder: Path, seed: int, reps: int) ->
            "params": nested({k: round(float(v), 6) for k, v in fit.values.items()}),
            "provenance": {"date": when, "trials": fit.trials, "loss": round(fit.loss, 4), "seed": seed,
                           "replications_per_trial": setup.reps, "code_version": code_version(),
-                          "targets_inside_tolerance": f"{int(fit.table.inside.sum())} of {len(fit.table)}"}}
+                          "targets_inside_tolerance": f"{int(fit.table.inside.sum())} of {len(fit.table)}",
+                          "fit": "fit.json"}}  # read by experiments for the report (sim/calibration_fit.py)
     out = {"calibrated": folder / "calibrated.yaml", "json": folder / "fit.json",
            "markdown": folder / "fit_report.md", "chart": folder / "fit.png"}
     files.write_text(out["calibrated"], "# Written by `leadsim calibrate`; see calibration/fit_report.md.\n"

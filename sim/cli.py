@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("results", help="folder written by leadsim compare or sweep")
     rep.add_argument("--out", help="HTML file (default RESULTS/report.html)")
     rep.add_argument("--year", type=int, help="compare this year (default: the last ten reported years)")
-    rep.add_argument("--fit", help="calibration fit JSON (default calibration/fit.json when present)")
+    rep.add_argument("--fit", help="calibration fit JSON (default: the fit recorded with the results when the "
+                                   "baseline inherits a calibration)")
     rep.set_defaults(func=cmd_report)
     cal = sub.add_parser("calibrate", help="fit the free parameters to the published figures (Optuna)")
     cal.add_argument("--trials", type=int, help="total trials in the study (default: as many as time allows)")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import executors, files, measures, progress as progress_bar, stats
+from . import calibration_fit, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
 from .scenario import Scenario
 from .store import Store
@@ -134,6 +134,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
     store = Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
                   fresh=fresh)
+    calibration_fit.record(reference, out)  # so the report shows the baseline's calibration
     if store.stale and progress:
         log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
                  "another version of a scenario; they are ignored (use --fresh to delete them)")
