@@ -10,8 +10,9 @@ the headline measures. Everything reads this registry: the KPIs of every run (``
 ``kpis.parquet``), calibration targets (``calibration/targets.yaml`` names a measure, a group, a
 period and settings), verdicts (``sim.stats``), the terminal tables, the report and the charts.
 
-Adding a measure: write one function below and its test (a hand-built table in
-``tests/test_measures.py`` whose answer is worked out by hand); that is all. For example::
+Adding a measure: write one function below and its test on a hand-built table whose answer is
+worked out by hand (``tests/test_targets.py`` and ``tests/test_metrics.py`` have small systems
+to extend), and list it in the README's KPI table; that is all. For example::
 
     @measure(unit="share of executive posts", better=LOWER, label="Finance posts vacant or interim",
              groups=("all",), reduce=RATIO)
@@ -45,6 +46,7 @@ __all__ = ["REGISTRY", "Measure", "Headline", "get", "unit", "direction", "headl
 EPS = 1e-9  # event times are sums of floats; compare at an anniversary with a little slack
 TRUST_GROUPS = ("all", *RATINGS, "challenged")
 ROLE = Setting(choices=ROLES)
+WINDOW_YEARS = Setting(number=int, targets_must_set=True)  # a target's Kaplan–Meier window
 SURVIVAL_TIMES = np.arange(0.5, 10.01, 0.5)
 
 
@@ -83,10 +85,10 @@ def trusts_without_substantive_ceo(run: Tables, period: Period) -> pd.DataFrame:
 
 
 # -- time in post and tenure ------------------------------------------------------------------------
-def _time_in_post(run: Tables, period: Period, role: str | None, groups) -> pd.DataFrame:
+def _time_in_post(run: Tables, period: Period, role: str | None, by_rating: bool) -> pd.DataFrame:
     p = run.snapshots(run.posts_at_trusts, period)
     held = _of_role(p[p.state == "substantive"], role)
-    groups = {"all": None, **({r: held.rating == r for r in RATINGS} if groups else {})}
+    groups = {"all": None, **({r: held.rating == r for r in RATINGS} if by_rating else {})}
     return samples(held.year, held.year + 1.0 - held.appointed, groups)
 
 
@@ -96,7 +98,7 @@ def _time_in_post(run: Tables, period: Period, role: str | None, groups) -> pd.D
 def ceo_median_time_in_post(run: Tables, period: Period) -> pd.DataFrame:
     """Median time in post of current substantive chief executives at 31 Dec (a cross-section, as
     surveys report); all trusts and by the trust's rating then."""
-    return _time_in_post(run, period, "chief_executive", groups=True)
+    return _time_in_post(run, period, "chief_executive", by_rating=True)
 
 
 @measure(unit="years", better=HIGHER, label="Median time in post, executives", groups=("all",), reduce=MEDIAN,
@@ -104,7 +106,7 @@ def ceo_median_time_in_post(run: Tables, period: Period) -> pd.DataFrame:
 def exec_median_time_in_post(run: Tables, period: Period, role: str | None = None) -> pd.DataFrame:
     """Median time in post of current substantive holders of every executive post (optionally
     one role) at 31 Dec."""
-    return _time_in_post(run, period, role, groups=False)
+    return _time_in_post(run, period, role, by_rating=False)
 
 
 def _km_medians(run: Tables, period: Period, window_years: int | None, role: str | None) -> pd.DataFrame:
@@ -117,9 +119,6 @@ def _km_medians(run: Tables, period: Period, window_years: int | None, role: str
     subsets = {"all": sp, **{r: sp[sp.rating == r] for r in RATINGS}}
     return pd.DataFrame({"group": list(subsets),
                          "value": [kaplan_meier_median(s.duration, s.observed) for s in subsets.values()]})
-
-
-WINDOW_YEARS = Setting(number=int, targets_must_set=True)
 
 
 @measure(unit="years", better=HIGHER, label="Median tenure, chief executives", groups=("all", *RATINGS),
@@ -224,7 +223,7 @@ def programme_cost(run: Tables, period: Period) -> pd.DataFrame:
     return per_year(ev[ev.kind == "programme_start"].groupby("year").value.sum(), period.years)
 
 
-# -- flows of people (need the people table) --------------------------------------------------------
+# -- flows of people ------------------------------------------------------------------------------
 def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
     """Yearly counts per value of ``key`` (0 in years without any), groups in sorted order."""
     codes, names = pd.factorize(key)  # code −1: no value (e.g. a person missing from the people table)
@@ -234,9 +233,16 @@ def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
     return totals(pd.DataFrame(counts.T, index=period.years, columns=names)[sorted(names)], period.years)
 
 
-def _first_posts(run: Tables, period: Period) -> pd.DataFrame:
+def _by_origin(run: Tables, period: Period, rows: pd.DataFrame) -> pd.DataFrame | None:
+    """Yearly counts of events by the origin route of their person (None without a people table)."""
+    return None if run.people is None else _counts_by(rows, run.origin(rows.person), period)
+
+
+def _first_posts(run: Tables, period: Period, chief_executive: bool) -> pd.DataFrame:
+    """First executive posts: appointments in the period by internal promotion or from outside the NHS."""
     app = _appointments(run, period)
-    return app[app.cause.isin(["internal_promotion", "external"])]
+    first = app[app.cause.isin(["internal_promotion", "external"])]
+    return first[(first.role == "chief_executive") == chief_executive]
 
 
 FLOW = dict(unit="people per year", better=NEITHER, groups="each origin route", reduce=RATIO)
@@ -251,34 +257,23 @@ def flow_entry(run: Tables, period: Period) -> pd.DataFrame:
 
 
 @measure(label="Becoming senior managers", **FLOW)
-def flow_to_senior(run: Tables, period: Period) -> pd.DataFrame:
+def flow_to_senior(run: Tables, period: Period) -> pd.DataFrame | None:
     """People becoming senior managers in the year (promotion or entry at that grade), by origin."""
-    if run.people is None:
-        return None
     ev = run.events_in(period)
-    to_senior = ev[((ev.kind == "promotion") & (ev.cause == "middle_to_senior"))
-                   | ((ev.kind == "entry") & (ev.value == GRADES.index("senior_manager")))]
-    return _counts_by(to_senior, run.origin(to_senior.person), period)
+    return _by_origin(run, period, ev[((ev.kind == "promotion") & (ev.cause == "middle_to_senior"))
+                                      | ((ev.kind == "entry") & (ev.value == GRADES.index("senior_manager")))])
 
 
 @measure(label="First executive-director posts", **FLOW)
-def flow_to_director(run: Tables, period: Period) -> pd.DataFrame:
+def flow_to_director(run: Tables, period: Period) -> pd.DataFrame | None:
     """First executive-director appointments in the year, by origin."""
-    if run.people is None:
-        return None
-    first = _first_posts(run, period)
-    first = first[first.role != "chief_executive"]
-    return _counts_by(first, run.origin(first.person), period)
+    return _by_origin(run, period, _first_posts(run, period, chief_executive=False))
 
 
 @measure(label="First chief-executive posts", **FLOW)
-def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame:
+def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame | None:
     """First chief-executive appointments in the year, by origin."""
-    if run.people is None:
-        return None
-    first = _first_posts(run, period)
-    first = first[first.role == "chief_executive"]
-    return _counts_by(first, run.origin(first.person), period)
+    return _by_origin(run, period, _first_posts(run, period, chief_executive=True))
 
 
 @measure(unit="people per year", better=NEITHER, label="Leaving the pipeline", groups="each grade",

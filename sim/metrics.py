@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import measures
-from .registry import MEAN_OF_YEARS, WINDOW, pooled, yearly
+from .registry import MEAN_OF_YEARS, POOLED, WINDOW, pooled, yearly
 from .tables import Period, Tables
 
 WHOLE_WINDOW = -1  # ``year`` of a KPI computed over the whole reporting window
@@ -39,7 +39,7 @@ def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipel
 
 
 def value(run: Tables, name: str, group: str, period: Period, settings: dict | None = None,
-          pool: str = "pooled") -> float:
+          pool: str = POOLED) -> float:
     """One measure for one group over ``period``: every observation of the period pooled together
     (Σnum / Σden, or the median of every value; window measures as they are), or, with
     ``pool="mean_of_years"``, the mean of its yearly values."""

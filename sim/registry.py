@@ -218,9 +218,11 @@ def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, fl
         den = np.bincount(cell, obs.den.to_numpy(dtype=float)[keep], size)
         with np.errstate(divide="ignore", invalid="ignore"):
             values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan).reshape(len(groups), len(years))
-    else:
+    elif len(obs):
         medians = obs.groupby(["group", "year"], sort=False).x.median()
         values = medians.unstack("group").reindex(index=years, columns=groups).to_numpy().T
+    else:
+        values = np.full((len(groups), len(years)), np.nan)
     return [(m.name, g, int(y), float(v)) for g, row in zip(groups, values) for y, v in zip(years, row)]
 
 
@@ -258,11 +260,9 @@ def headlines() -> list[Headline]:
 
 def label(name: str, group: str) -> str:
     """Plain English for a (measure, group): its headline label, else the measure's label and group."""
-    for h in REGISTRY[name].headline if name in REGISTRY else ():
-        if h.group == group:
-            return h.label
     m = REGISTRY.get(name)
     if m is None:
         return f"{name} · {group}"
-    return m.label if group == "all" else f"{m.label} · {group.replace('_', ' ')}"
+    headline = {h.group: h.label for h in m.headline}
+    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {group.replace('_', ' ')}")
 

@@ -64,10 +64,11 @@ class Tables:
         return self._cache[key]
 
     def snapshots(self, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-        """Rows of one of this run's yearly snapshot tables (posts, organisations, pipeline,
-        posts_at_trusts) in ``period``."""
-        return self._cached(("snapshots", id(frame), period),
-                            lambda: frame[(frame.year >= period.first) & (frame.year <= period.last)])
+        """Rows of a yearly snapshot table (posts, organisations, pipeline, posts_at_trusts) in
+        ``period``."""
+        # the cache keeps ``frame`` alive with its view, so no other frame can take over its id
+        return self._cached(("snapshots", id(frame), period), lambda: (
+            frame, frame[(frame.year >= period.first) & (frame.year <= period.last)]))[1]
 
     def events_in(self, period: Period) -> pd.DataFrame:
         """Events from 1 January of ``period.first`` to 1 January after ``period.last``, with their
