@@ -15,6 +15,7 @@ from . import measures
 
 LEVEL = 0.95
 
+
 def half_width(values: np.ndarray) -> float:
     """Half-width of the t-based 95% interval of the mean (NaN with fewer than 2 values)."""
     values = values[~np.isnan(values)]
