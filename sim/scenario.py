@@ -18,16 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import interventions
-from .params import CalendarParams, OverrideError, Params, to_dict, with_overrides
+from .errors import InputError
+from .params import CalendarParams, ParamError, Params, to_dict, with_overrides
 
-
-class ScenarioError(ValueError):
-    """A scenario file is not valid; the message is meant for the person who wrote it."""
-
-    def __init__(self, file: str | Path, path: str, expected: str, found: Any):
-        self.file, self.path, self.expected, self.found = str(file), path, expected, found
-        shown = found if isinstance(found, str) and found in ("nothing",) else repr(found)
-        super().__init__(f"{file}: {path}: expected {expected}, found {shown}")
+ScenarioError = InputError  # a scenario file is not valid; the message is meant for its author
 
 
 _CAL = CalendarParams()
@@ -182,12 +176,12 @@ def build(doc: dict, path: str | Path) -> Scenario:
         run = RunSettings.model_validate(doc["run"])
     except ValidationError as exc:
         raise ScenarioError(path, *describe(exc, RunSettings, "run")) from None
+    calendar = {"start_year": run.start_year, "report_from": run.report_from, "end_year": run.end_year}
     try:
         params = with_overrides(Params(), doc["params"])
-    except OverrideError as exc:
-        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
-    params = with_overrides(params, {"calendar": {"start_year": run.start_year, "report_from": run.report_from,
-                                                  "end_year": run.end_year}})
+        params = with_overrides(params, {"calendar": calendar})
+    except ParamError as exc:
+        raise exc.in_file(path) from None
     try:
         ivs = interventions.parse(doc["interventions"])
     except interventions.InterventionError as exc:

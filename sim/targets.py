@@ -10,7 +10,6 @@ the key path, what was expected and what was found.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import measures, metrics
-from .params import OverrideError, Params, with_overrides
+from .params import ParamError, Params, get, with_overrides
 from .registry import MEAN_OF_YEARS, POOLED, WINDOW
 from .scenario import ScenarioError, describe
 from .tables import Period, Tables
@@ -148,24 +147,7 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
 
 def parameter_default(path: str, params: Params | None = None) -> Any:
     """The current value at a dotted parameter path (``KeyError`` if there is none)."""
-    node: Any = params or Params()
-    for part in path.split("."):
-        if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            if part not in {f.name for f in dataclasses.fields(node)}:
-                raise KeyError(path)
-            node = getattr(node, part)
-        elif isinstance(node, dict):
-            key = int(part) if part.isdigit() and int(part) in node else part
-            if key not in node:
-                raise KeyError(path)
-            node = node[key]
-        elif isinstance(node, tuple):  # programmes, by name
-            node = next((p for p in node if getattr(p, "name", None) == part), None)
-            if node is None:
-                raise KeyError(path)
-        else:
-            raise KeyError(path)
-    return node
+    return get(params or Params(), path)
 
 
 def override(path: str, value: Any) -> dict:
@@ -205,7 +187,7 @@ def load_parameters(path: str | Path = PARAMETERS_FILE) -> list[FreeParameter]:
             value = int(value) if isinstance(default, int) and float(value).is_integer() else value
             try:
                 with_overrides(base, override(fp.path, value))
-            except OverrideError as exc:
+            except ParamError as exc:
                 raise ScenarioError(path, f"{where}.{bound}", f"a value the parameter accepts: {exc.expected}",
                                     value) from None
         out.append(fp)
