@@ -13,9 +13,9 @@ several worker processes share it, and re-running resumes it.
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing as mp
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,13 +25,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import charts, files
+from . import charts, files, progress as progress_bar
 from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
-from .targets import FreeParameter, RunData, Target, measure, override
+from .tables import Tables
+from .targets import FreeParameter, Target, measure, override
 
-ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger(__name__)
 UNDEFINED_PENALTY = 25.0  # a target the run cannot measure counts as 5 tolerances away
 
 
@@ -89,7 +90,7 @@ def simulate(setup: Setup, values: dict[str, float], reps: int | None = None, en
     rows = []
     for r in range(reps or setup.reps):
         result = run_one(scenario, replication=r, seed=setup.seed)
-        rows.append(measure(RunData.from_result(result), setup.targets))
+        rows.append(measure(Tables.from_result(result), setup.targets))
     return pd.DataFrame(rows)
 
 
@@ -145,26 +146,25 @@ def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int
         for p in procs:
             p.start()
         t0 = time.time()
-        tty = sys.stderr.isatty()
-        last = t0
+        # the bar is the time budget; the trial cap (default: very many) may end it earlier
+        bar = progress_bar.bar(round(seconds), enabled=progress, desc="calibration",
+                               bar_format="{desc}: {percentage:3.0f}% of ≤ " f"{minutes:g}" " min |{bar}| "
+                                          "{elapsed} elapsed{postfix}")
         try:
             while any(p.is_alive() for p in procs):
-                time.sleep(2)
-                if progress and (tty or time.time() - last >= 60):  # a line a minute in logs
-                    last = time.time()
-                    n = len(study.get_trials(states=(TrialState.COMPLETE,)))
-                    best = study.best_value if n else float("nan")
-                    line = (f"calibration: {n} trials done (cap {trials}) · best loss {best:.3f} · "
-                            f"{(time.time() - t0) / 60:.1f} of ≤ {minutes:g} min")
-                    print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr)
+                time.sleep(2)  # poll the workers, so the study ends within the budget
+                n = len(study.get_trials(states=(TrialState.COMPLETE,)))
+                best = f"{study.best_value:.3f}" if n else "–"
+                bar.set_postfix_str(f"{n} trials done (cap {trials}), best loss {best}", refresh=False)
+                bar.update(min(round(time.time() - t0), bar.total) - bar.n)
         except KeyboardInterrupt:
             for p in procs:
                 p.terminate()
-            print("\ninterrupted: finished trials are saved in the study; run again to resume", file=sys.stderr)
+            log.warning("interrupted: finished trials are saved in the study; run again to resume")
+        finally:
+            bar.close()
         for p in procs:
             p.join()
-        if progress:
-            print(file=sys.stderr)
     study = optuna.load_study(study_name="leadsim", storage=_storage(journal))
     return study, len(study.get_trials(states=(TrialState.COMPLETE,))) - start
 
@@ -219,7 +219,8 @@ def write_outputs(fit: Fit, setup: Setup, folder: Path, seed: int, reps: int) ->
            "params": nested({k: round(float(v), 6) for k, v in fit.values.items()}),
            "provenance": {"date": when, "trials": fit.trials, "loss": round(fit.loss, 4), "seed": seed,
                           "replications_per_trial": setup.reps, "code_version": code_version(),
-                          "targets_inside_tolerance": f"{int(fit.table.inside.sum())} of {len(fit.table)}"}}
+                          "targets_inside_tolerance": f"{int(fit.table.inside.sum())} of {len(fit.table)}",
+                          "fit": "fit.json"}}  # read by experiments for the report (sim/calibration_fit.py)
     out = {"calibrated": folder / "calibrated.yaml", "json": folder / "fit.json",
            "markdown": folder / "fit_report.md", "chart": folder / "fit.png"}
     files.write_text(out["calibrated"], "# Written by `leadsim calibrate`; see calibration/fit_report.md.\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, files, textout
+from . import __version__, files, progress, textout
 from .experiment import ExperimentError
 from .scenario import ScenarioError, load
 
@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("results", help="folder written by leadsim compare or sweep")
     rep.add_argument("--out", help="HTML file (default RESULTS/report.html)")
     rep.add_argument("--year", type=int, help="compare this year (default: the last ten reported years)")
-    rep.add_argument("--fit", help="calibration fit JSON (default calibration/fit.json when present)")
+    rep.add_argument("--fit", help="calibration fit JSON (default: the fit recorded with the results when the "
+                                   "baseline inherits a calibration)")
     rep.set_defaults(func=cmd_report)
     cal = sub.add_parser("calibrate", help="fit the free parameters to the published figures (Optuna)")
     cal.add_argument("--trials", type=int, help="total trials in the study (default: as many as time allows)")
@@ -273,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    progress.log_to_stderr()  # the library reports through logging; users see it on stderr
     try:
         return args.func(args)
     except (ScenarioError, ExperimentError) as exc:

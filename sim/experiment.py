@@ -15,18 +15,20 @@ resumes where it stopped when the same call (or command) is repeated.
 
 from __future__ import annotations
 
+import logging
 import math
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import executors, files, metrics, stats
-from .progress import Progress
+from . import calibration_fit, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
 from .scenario import Scenario
 from .store import Store
+
+
+log = logging.getLogger(__name__)
 
 
 class ExperimentError(ValueError):
@@ -47,22 +49,25 @@ def run_tasks(store: Store, tasks: list[Task], executor, show_progress: bool = T
     result = Execution(skipped=len(tasks) - len(todo))
     if not todo:
         return result
-    progress = Progress(len(todo), enabled=show_progress)
+    bar = progress_bar.bar(len(todo), enabled=show_progress, unit="run")
     try:
         for out in executor.map(perform, todo):
             t = out.task
             if out.error:
                 result.failures.append({"scenario": t.name, "replication": t.replication, "seed": t.seed,
                                         "scenario_file": t.scenario.path, "error": out.error})
-                print(f"\nrun failed: scenario {t.name}, seed {t.seed}, replication {t.replication}: "
-                      f"{out.error.strip().splitlines()[-1]}", file=sys.stderr)
+                log.warning(f"run failed: scenario {t.name}, seed {t.seed}, replication {t.replication}: "
+                            f"{out.error.strip().splitlines()[-1]}")
             else:
                 store.save(t.name, t.replication, t.seed, out.kpis, out.events)
                 result.ran += 1
-            progress.step(f"{t.name} r{t.replication}", failed=bool(out.error))
+            failed = f"{len(result.failures)} failed · " if result.failures else ""
+            bar.set_postfix_str(f"{failed}{t.name} r{t.replication}", refresh=False)
+            bar.update()
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
+        bar.close()
         store.write_failures(result.failures)
     return result
 
@@ -129,9 +134,10 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
     store = Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
                   fresh=fresh)
+    calibration_fit.record(reference, out)  # so the report shows the baseline's calibration
     if store.stale and progress:
-        print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or another "
-              "version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
+        log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
+                 "another version of a scenario; they are ignored (use --fresh to delete them)")
     executor = executors.make(jobs, scheduler)
     n, reason, total = reps, "", Execution()
     try:
@@ -157,14 +163,14 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
                 break
             n = min(max_reps, max(n + 2, math.ceil(n * worst ** 2 * 1.1)))
             if progress:
-                print(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
-                      "replications", file=sys.stderr)
+                log.info(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
+                         "replications")
     finally:
         executor.close()
     kpis = store.kpis(names, period)
     values = run_values(kpis, period)
     table = stats.compare(values, baseline.name if baseline else None)
-    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+    table.insert(2, "unit", table.kpi.map(measures.unit))
     store.consolidate()
     files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
@@ -188,7 +194,7 @@ def _worst_ratio(table: pd.DataFrame, precision: dict[tuple[str, str], float], b
 
 def check_precision(precision: dict[tuple[str, str], float] | None) -> None:
     for (kpi, _group), target in (precision or {}).items():
-        if kpi not in metrics.KPIS:
-            raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(metrics.KPIS)}")
+        if kpi not in measures.REGISTRY:
+            raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(measures.REGISTRY)}")
         if not target > 0:
             raise ExperimentError(f"--precision: the half-width for {kpi} must be > 0, found {target}")

@@ -1,48 +1,55 @@
-"""A progress line on stderr: runs done of total, rate, time left, and what just finished."""
+"""Progress bars on stderr (tqdm): redrawn in place on a terminal, a plain line now and then in
+logs; and the stderr handler that shows the library's log messages without breaking a bar."""
 
 from __future__ import annotations
 
+import logging
 import sys
-import time
+
+from tqdm import tqdm
+
+LOG_EVERY = 60.0  # seconds between lines when stderr is not a terminal (a log file, CI)
 
 
-class Progress:
-    """Counts finished runs; redraws in place on a terminal, prints now and then otherwise."""
+class _Lines:
+    """A stream for tqdm that turns its carriage-return redraws into whole lines, for log files."""
 
-    def __init__(self, total: int, label: str = "runs", enabled: bool = True, stream=None):
-        self.total, self.label, self.enabled = total, label, enabled and total > 0
-        self.stream = stream or sys.stderr
-        self.done = self.failed = 0
-        self.start = time.perf_counter()
-        self._last_print = 0.0
-        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+    def __init__(self, stream):
+        self.stream = stream
 
-    def step(self, what: str = "", failed: bool = False) -> None:
-        self.done += 1
-        self.failed += failed
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if self._tty or now - self._last_print >= 10 or self.done == self.total:
-            self._last_print = now
-            self._draw(what, now)
+    def write(self, text: str) -> None:
+        line = text.strip("\r\n")
+        if line.strip():
+            self.stream.write(line + "\n")
 
-    def _draw(self, what: str, now: float) -> None:
-        elapsed = now - self.start
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        left = (self.total - self.done) / rate if rate > 0 else float("nan")
-        width = 24
-        filled = int(width * self.done / self.total)
-        bar = "█" * filled + "·" * (width - filled)
-        fail = f" · {self.failed} failed" if self.failed else ""
-        eta = _clock(left) if left == left else "?"
-        text = (f"{bar} {self.done}/{self.total} {self.label} · {rate:.2f}/s · {_clock(elapsed)} elapsed"
-                f" · {eta} left{fail} · {what}")
-        end = "\r" if self._tty and self.done < self.total else "\n"
-        self.stream.write(("\r\x1b[2K" if self._tty else "") + text + end)
+    def flush(self) -> None:
         self.stream.flush()
 
 
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+def bar(total: float | None, enabled: bool = True, **options) -> tqdm:
+    """A tqdm bar on stderr; ``options`` go to tqdm (desc, unit, bar_format, …). Off when
+    ``enabled`` is false or there is nothing to count."""
+    stream = sys.stderr
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    where = {"file": stream, "dynamic_ncols": True} if tty else {
+        "file": _Lines(stream), "mininterval": LOG_EVERY, "maxinterval": LOG_EVERY, "ncols": 100}
+    return tqdm(total=total, disable=not enabled or total == 0, **where, **options)
+
+
+class _Stderr(logging.Handler):
+    """Writes each record as a plain line on the current stderr, above any progress bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            tqdm.write(self.format(record), file=sys.stderr)
+        except Exception:  # logging must never take the program down
+            self.handleError(record)
+
+
+def log_to_stderr(level: int = logging.INFO) -> None:
+    """Show the messages of leadsim's modules (logger ``sim``) on stderr, as the command line does."""
+    logger = logging.getLogger("sim")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr())
+    logger.setLevel(level)
+    logger.propagate = False

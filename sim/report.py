@@ -2,37 +2,29 @@
 
 It opens with a summary table and plain-English sentences, then the charts (also saved as PNG
 and SVG under RESULTS/charts/ for slides), and ends with the assumptions register, provenance
-and limitations. It reads saved results only; nothing is re-run.
+and limitations. It reads saved results only; nothing is re-run. The page is a Jinja2 template
+(``sim/templates/report.html.j2``, shipped in the package) with autoescaping, so every name and
+value from the results is escaped on the way in.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
-from . import charts, files, metrics, stats, store
+from . import calibration_fit, charts, files, measures, stats, store
 from .experiment import run_values
 from .interventions import REGISTRY, Intervention
 from .params import Params, register
 from .textout import fmt, interval
-
-KEY = [("exec_vacant_or_interim", "all", "Executive posts vacant or interim, all trusts"),
-       ("exec_vacant_or_interim", "challenged", "… at challenged trusts"),
-       ("trusts_without_substantive_ceo", "all", "Trusts without a substantive chief executive"),
-       ("ceo_median_time_in_post", "all", "Median time in post, chief executives"),
-       ("exec_turnover", "all", "Executive turnover"),
-       ("mean_time_to_fill", "all", "Time to fill a vacancy"),
-       ("ready_successors_per_post", "all", "Ready successors per executive post"),
-       ("trusts_by_rating", "inadequate", "Trusts rated inadequate"),
-       ("ethnic_minority_share", "executive_director", "Ethnic-minority share of directors"),
-       ("intervention_cost", "total", "Cost of interventions")]
 
 LIMITATIONS = [
     "How much leadership changes a trust's performance is weakly evidenced: the best causal study "
@@ -51,6 +43,9 @@ LIMITATIONS = [
     "structure or parameters.",
 ]
 
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("sim", "templates"), autoescape=True,
+                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
 
 @dataclass
 class Report:
@@ -67,37 +62,32 @@ def yearly(kpis: pd.DataFrame, kpi: str, group: str) -> pd.DataFrame:
     return out
 
 
-def _embed(path: str) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode()
-    return f'<img alt="" src="data:image/png;base64,{data}">'
-
-
-def _cell(row, unit: str) -> str:
-    if not row["verdict"]:
-        return f"<td>{html.escape(interval(row['mean'], row['ci'], unit))}</td>"
-    css = row["verdict"].replace(" ", "-")
-    return (f'<td class="{css}">{html.escape(interval(row["diff"], row["diff_ci"], unit, diff=True))}'
-            f"<br><small>{html.escape(row['verdict'])}</small></td>")
-
-
-def summary_table(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(s)}{' (value)' if s == baseline else ' vs baseline'}</th>" for s in scenarios)
-    body = []
-    for kpi, group, label in KEY:
-        block = table[(table.kpi == kpi) & (table.group == group)].set_index("scenario")
+def summary_rows(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> list[dict]:
+    """The headline measures: a label, the unit (and which way is better), and a cell per scenario —
+    the baseline's value, then each option's difference with its verdict."""
+    rows = []
+    for h in measures.headlines():
+        block = table[(table.kpi == h.measure) & (table.group == h.group)].set_index("scenario")
         if block.empty:
             continue
         unit = block.unit.iloc[0]
-        better = stats.direction(kpi, group)
-        hint = f"; {better} is better" if better else ""
-        cells = "".join(_cell(block.loc[s], unit) if s in block.index else "<td>–</td>" for s in scenarios)
-        body.append(f"<tr><th>{html.escape(label)}<br><small>{html.escape(unit + hint)}</small></th>{cells}</tr>")
-    return (f'<div class="scroll"><table class="summary"><tr><th>KPI</th>{head}</tr>{"".join(body)}</table>'
-            "</div>")
+        better = measures.direction(h.measure, h.group)
+        cells = []
+        for s in scenarios:
+            if s not in block.index:
+                cells.append(None)
+                continue
+            row = block.loc[s]
+            if row["verdict"]:
+                cells.append({"text": interval(row["diff"], row["diff_ci"], unit, diff=True), "verdict": row["verdict"]})
+            else:
+                cells.append({"text": interval(row["mean"], row["ci"], unit), "verdict": ""})
+        rows.append({"label": h.label, "unit": unit + (f"; {better} is better" if better else ""), "cells": cells})
+    return rows
 
 
-def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[str]:
-    """Plain-English findings, generated from the comparison table."""
+def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[Markup]:
+    """Plain-English findings, generated from the comparison table (names are escaped)."""
     out = []
     get = table.set_index(["kpi", "group", "scenario"])
     for scenario in [s for s in dict.fromkeys(table.scenario) if s != baseline]:
@@ -110,39 +100,36 @@ def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[str]:
             verdict = {"better": "a clear improvement", "worse": "clearly worse"}.get(row.verdict,
                                                                                      "no clear difference")
             parts.append(f"executive posts vacant or interim {where}: {fmt(base['mean'], 'share')} in the "
-                         f"baseline, {fmt(row['mean'], 'share')} with {html.escape(scenario)} — a difference of "
+                         f"baseline, {fmt(row['mean'], 'share')} with {scenario} — a difference of "
                          f"{fmt(row['diff'], 'share', True)} (95% interval {fmt(row['diff'] - row.diff_ci, 'share', True)}"
                          f" to {fmt(row['diff'] + row.diff_ci, 'share', True)}), {verdict}")
         cost = get.loc[("intervention_cost", "total", scenario)]["mean"] if ("intervention_cost", "total",
                                                                             scenario) in get.index else 0.0
         if parts:
-            out.append(f"<b>{html.escape(scenario)}</b>, {period}: " + "; ".join(parts)
-                       + f". It costs about {fmt(cost, '£')} a year.")
+            out.append(Markup("<b>{}</b>, {}: {}. It costs about {} a year.").format(
+                scenario, period, "; ".join(parts), fmt(cost, "£")))
     ranked = table[(table.kpi == "exec_vacant_or_interim") & (table.group == "challenged")
                    & (table.verdict == "better")].sort_values("diff")
     if len(ranked):
-        out.insert(0, f"The largest clear fall in vacancies at challenged trusts comes from "
-                      f"<b>{html.escape(ranked.scenario.iloc[0])}</b> ({fmt(ranked['diff'].iloc[0], 'share', True)}).")
+        out.insert(0, Markup("The largest clear fall in vacancies at challenged trusts comes from <b>{}</b> ({}).")
+                   .format(ranked.scenario.iloc[0], fmt(ranked["diff"].iloc[0], "share", True)))
     return out
 
 
-def assumptions(manifest: dict) -> tuple[str, str]:
+def assumptions(manifest: dict) -> tuple[list[dict], list[dict]]:
     """The register: every parameter (value, unit, source) and every intervention setting used."""
     base = next(iter(manifest["scenarios"].values()))["resolved"]["params"]
-    rows = []
+    params = []
     for entry in register(Params()):
         value = base
         for part in entry["parameter"].split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, list):  # programmes are listed by name
             value = "; ".join(p.get("name", "") for p in value)
-        shown = json.dumps(value if value is not None else entry["value"], ensure_ascii=False)
-        rows.append(f"<tr><td>{html.escape(entry['parameter'])}</td><td>{html.escape(shown)}</td>"
-                    f"<td>{html.escape(entry['unit'])}</td><td>{html.escape(entry['source'])}</td></tr>")
-    params = ("<table><tr><th>parameter</th><th>value (baseline)</th><th>unit</th><th>source</th></tr>"
-              + "".join(rows) + "</table>")
+        params.append({**entry, "value": json.dumps(value if value is not None else entry["value"],
+                                                    ensure_ascii=False)})
     common = set(Intervention.model_fields) - {"cost_per_unit"}
-    irows = []
+    settings = []
     for name, info in manifest["scenarios"].items():
         for iv in info["resolved"].get("interventions", []):
             cls = REGISTRY.get(iv["type"])
@@ -150,24 +137,17 @@ def assumptions(manifest: dict) -> tuple[str, str]:
                 if key in common or cls is None:
                     continue
                 extra = cls.model_fields[key].json_schema_extra or {}
-                irows.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(iv['type'])} "
-                             f"({html.escape(iv.get('source', ''))}, from {iv['start']:g})</td>"
-                             f"<td>{html.escape(key)} = {html.escape(json.dumps(value))}</td>"
-                             f"<td>{html.escape(extra.get('unit', ''))}</td><td>{html.escape(extra.get('source', ''))}</td></tr>")
-    ivs = ("<table><tr><th>scenario</th><th>intervention</th><th>setting</th><th>unit</th><th>source</th></tr>"
-           + "".join(irows) + "</table>") if irows else "<p>No interventions.</p>"
-    return params, ivs
-
-
-def _fit_table(fit_path: Path | None) -> pd.DataFrame | None:
-    if fit_path is None or not Path(fit_path).exists():
-        return None
-    return pd.DataFrame(json.loads(Path(fit_path).read_text())["targets"])
+                settings.append({"scenario": name, "type": iv["type"], "source": iv.get("source", ""),
+                                 "start": f"{iv['start']:g}", "key": key, "value": json.dumps(value),
+                                 "unit": extra.get("unit", ""), "setting_source": extra.get("source", "")})
+    return params, settings
 
 
 def build(results: str | Path, out: str | Path | None = None, year: int | None = None,
           fit: str | Path | None = None) -> Report:
-    """Write RESULTS/charts/*.png|svg and the HTML report (default RESULTS/report.html)."""
+    """Write RESULTS/charts/*.png|svg and the HTML report (default RESULTS/report.html). The
+    calibration chart comes from ``fit`` (a fit.json) if given, else from the fit the experiment
+    recorded when its baseline was a calibrated scenario (``sim/calibration_fit.py``)."""
     results = Path(results)
     manifest, kpis = store.read(results)
     if kpis.empty:
@@ -179,18 +159,19 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
     period = (year, year) if year else (max(run["report_from"], run["end_year"] - 10), run["end_year"] - 1)
     period_text = f"{period[0]}" if period[0] == period[1] else f"{period[0]}–{period[1]}"
     table = stats.compare(run_values(kpis, period), baseline)
-    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+    table.insert(2, "unit", table.kpi.map(measures.unit))
     palette = charts.colours(scenarios, baseline)
     starts = [iv["start"] for info in manifest["scenarios"].values()
               for iv in info["resolved"].get("interventions", [])]
     period_kpis = kpis[(kpis.year >= period[0]) & (kpis.year <= period[1])]
+    effects = [(h.measure, h.group, h.label) for h in measures.headlines()
+               if not measures.unit(h.measure).startswith("£")]  # costs have a chart of their own
 
     made = [
         charts.vacancy_over_time({"all trusts": yearly(kpis, "exec_vacant_or_interim", "all"),
                                   "challenged trusts": yearly(kpis, "exec_vacant_or_interim", "challenged")},
                                  palette, baseline, reps, min(starts) if starts else None),
-        charts.forest(table[table.scenario != baseline], [(k, g, label) for k, g, label in KEY[:9]], palette,
-                      period_text, reps),
+        charts.forest(table[table.scenario != baseline], effects, palette, period_text, reps),
         charts.survival(_survival(kpis), palette, baseline, reps),
         charts.pipeline(_mean_ci(period_kpis[period_kpis.kpi.str.startswith("flow_")
                                              & (period_kpis.scenario == baseline)], ["kpi", "group"]),
@@ -204,7 +185,7 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
     effect = _cost_effect(table, baseline)
     if len(effect):
         made.append(charts.cost_effect(effect, palette, reps, period_text))
-    fit_table = _fit_table(Path(fit) if fit else Path(__file__).resolve().parents[1] / "calibration" / "fit.json")
+    fit_table = calibration_fit.read(results, fit)
     if fit_table is not None:
         made.append(charts.calibration_fit(fit_table))
     saved = {}
@@ -212,23 +193,21 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
         saved[chart.name] = charts.save(chart, results / "charts")
         charts.plt.close(chart.figure)
 
-    params_html, ivs_html = assumptions(manifest)
-    figures = "".join(f'<figure id="{c.name}"><h3>{html.escape(c.title)}</h3>{_embed(saved[c.name]["png"])}'
-                      f"<figcaption>{html.escape(c.caption)}</figcaption></figure>" for c in made)
-    findings = "".join(f"<li>{s}</li>" for s in sentences(table, baseline, period_text))
-    provenance = {
-        "results folder": str(results), "code version": manifest.get("code_version"),
-        "git commit": manifest.get("git_commit"), "root seed": manifest.get("seed"),
-        "replications per scenario": reps, "period compared": period_text,
-        "results last updated": manifest.get("updated"),
-        "report built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    prov_html = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in provenance.items())
-    page = TEMPLATE.format(
-        title=html.escape(f"leadsim: {', '.join(s for s in scenarios if s != baseline)} compared with {baseline}"),
-        period=html.escape(period_text), reps=reps, summary=summary_table(table, baseline, scenarios),
-        findings=findings, figures=figures, params=params_html, interventions=ivs_html, provenance=prov_html,
-        limitations="".join(f"<li>{html.escape(x)}</li>" for x in LIMITATIONS), css=CSS)
+    parameters, settings = assumptions(manifest)
+    page = TEMPLATES.get_template("report.html.j2").render(
+        title=f"leadsim: {', '.join(s for s in scenarios if s != baseline)} compared with {baseline}",
+        period=period_text, reps=reps, baseline=baseline, scenarios=scenarios,
+        summary=summary_rows(table, baseline, scenarios), findings=sentences(table, baseline, period_text),
+        charts=[{"name": c.name, "title": c.title, "caption": c.caption,
+                 "png": base64.b64encode(Path(saved[c.name]["png"]).read_bytes()).decode()} for c in made],
+        parameters=parameters, interventions=settings, limitations=LIMITATIONS,
+        provenance={
+            "results folder": str(results), "code version": manifest.get("code_version"),
+            "git commit": manifest.get("git_commit"), "root seed": manifest.get("seed"),
+            "replications per scenario": reps, "period compared": period_text,
+            "results last updated": manifest.get("updated"),
+            "report built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        })
     out = Path(out) if out else results / "report.html"
     files.write_text(out, page)
     return Report(out, saved, table)
@@ -272,40 +251,3 @@ def _cost_effect(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
                      "effect_ci": vac.diff_ci * posts if np.isfinite(vac.diff_ci) else np.nan})
     return pd.DataFrame(rows)
 
-
-CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;max-width:1300px;margin:2em auto;padding:0 1em;
-color:#222;line-height:1.45}
-h1{font-size:1.5em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid #ddd;padding:.3em .5em;
-vertical-align:top;text-align:left}
-.scroll{overflow-x:auto}table.summary td{text-align:center;min-width:9em}table.summary th{min-width:12em}
-.better{background:#d6e9f8}.worse{background:#fbe0c6}.no-clear-difference{background:#f2f2f2}
-.higher,.lower{background:#f7f7f7}
-figure{margin:2em 0}figure img{max-width:100%}figcaption{font-size:.85em;color:#444;max-width:900px}
-.legend span{display:inline-block;padding:.1em .6em;margin-right:.5em;font-size:.85em}
-"""
-
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>{css}</style></head><body>
-<h1>{title}</h1>
-<p>Means over {reps} replications per scenario, with common random numbers; values averaged over {period}.
-Differences are scenario minus baseline, replication by replication, with 95% confidence intervals.</p>
-<p class="legend"><span class="better">better: interval excludes no change</span><span class="worse">worse</span>
-<span class="no-clear-difference">no clear difference</span></p>
-<h2>Summary</h2>
-{summary}
-<ul>{findings}</ul>
-<h2>Charts</h2>
-{figures}
-<h2>Assumptions register</h2>
-<h3>Interventions</h3>
-{interventions}
-<h3>Parameters</h3>
-{params}
-<h2>Provenance</h2>
-<table>{provenance}</table>
-<h2>Limitations</h2>
-<ul>{limitations}</ul>
-</body></html>
-"""

@@ -11,26 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from . import measures
+
 LEVEL = 0.95
-
-# Which way is better, by KPI (and group where it matters). None: no value judgement.
-LOWER_IS_BETTER = {"exec_vacant_or_interim", "trusts_without_substantive_ceo", "exec_turnover",
-                   "mean_time_to_fill", "trusts_in_special_measures"}
-HIGHER_IS_BETTER = {"ceo_median_tenure", "exec_median_tenure", "ceo_median_time_in_post",
-                    "exec_median_time_in_post", "handover_without_gap", "ready_successors_per_post"}
-
-
-def direction(kpi: str, group: str) -> str | None:
-    """'lower' or 'higher' if one way is better for this KPI and group, else None."""
-    if kpi in LOWER_IS_BETTER:
-        return "lower"
-    if kpi in HIGHER_IS_BETTER:
-        return "higher"
-    if kpi == "trusts_by_rating":
-        return "higher" if group in ("outstanding", "good") else "lower"
-    if kpi == "ethnic_minority_share" and group in ("executive_director", "chief_executive"):
-        return "higher"  # Messenger 2022 / WRES: boards under-represent ethnic-minority staff
-    return None
 
 
 def half_width(values: np.ndarray) -> float:
@@ -57,8 +40,9 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
     KPI × group × scenario with mean, 95% interval and the paired difference against ``baseline``
     (runs are paired by replication; no differences when ``baseline`` is None)."""
     order = list(dict.fromkeys(values.scenario))
-    wide = values.pivot_table(index=["kpi", "group", "replication"], columns="scenario", values="value",
-                              aggfunc="first", dropna=False).reindex(columns=order)
+    # only the (kpi, group) pairs that occur: a pivot table would cross every KPI with every group
+    wide = (values.groupby(["kpi", "group", "replication", "scenario"], sort=True).value.first()
+            .unstack("scenario").reindex(columns=order))
     if baseline is not None and baseline not in wide.columns:
         raise ValueError(f"baseline scenario {baseline!r} has no results")
     kpi_order = {k: i for i, k in enumerate(dict.fromkeys(values.kpi))}
@@ -66,7 +50,7 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
     for (kpi, group), block in sorted(wide.groupby(level=["kpi", "group"], sort=False),
                                       key=lambda item: kpi_order[item[0][0]]):
         base = block[baseline].to_numpy(dtype=float) if baseline is not None else None
-        better = direction(kpi, group)
+        better = measures.direction(kpi, group)  # None: no value judgement
         for scenario in block.columns:
             x = block[scenario].to_numpy(dtype=float)
             ok = ~np.isnan(x)

@@ -7,16 +7,7 @@ import sys
 
 import pandas as pd
 
-from . import stats
-
-# what a strategist looks at first: (kpi, group)
-KEY_KPIS = [
-    ("exec_vacant_or_interim", "all"), ("exec_vacant_or_interim", "challenged"),
-    ("trusts_without_substantive_ceo", "all"), ("ceo_median_time_in_post", "all"),
-    ("exec_turnover", "all"), ("mean_time_to_fill", "all"), ("ready_successors_per_post", "all"),
-    ("trusts_by_rating", "inadequate"), ("ethnic_minority_share", "executive_director"),
-    ("intervention_cost", "total"),
-]
+from . import measures
 
 
 def fmt(value: float, unit: str, diff: bool = False) -> str:
@@ -54,19 +45,20 @@ def print_summary(table: pd.DataFrame, stream=None) -> None:
 
 
 def print_comparison(table: pd.DataFrame, title: str, keys=None, stream=None) -> None:
-    """KPI by KPI: each scenario's mean with its 95% interval and its paired difference."""
+    """KPI by KPI (by default the headline measures): each scenario's mean with its 95% interval and
+    its paired difference."""
     out = stream or sys.stdout
     out.write(title + "\n")
-    keys = keys or [k for k in KEY_KPIS if ((table.kpi == k[0]) & (table.group == k[1])).any()]
+    keys = keys or [(h.measure, h.group) for h in measures.headlines()]
     width = max(len(s) for s in table.scenario.unique()) + 2
     for kpi, group in keys:
         block = table[(table.kpi == kpi) & (table.group == group)]
         if block.empty:
             continue
         unit = block.unit.iloc[0]
-        better = stats.direction(kpi, group)
+        better = measures.direction(kpi, group)
         hint = f"; {better} is better" if better else ""
-        out.write(f"\n{kpi} · {group}  [{unit}{hint}]\n")
+        out.write(f"\n{measures.label(kpi, group)}  [{kpi} · {group}; {unit}{hint}]\n")
         out.write(f"  {'scenario':<{width}}{'mean (95% interval)':<34}difference vs baseline (95% interval)\n")
         for row in block.itertuples():
             diff = "" if not row.verdict else f"{interval(row.diff, row.diff_ci, unit, diff=True):<40}{row.verdict}"

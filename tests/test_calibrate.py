@@ -11,9 +11,9 @@ from sim.targets import FreeParameter, Source, Target
 SOURCE = Source(title="synthetic", publisher="test", year=2024, url="https://example.org/")
 
 
-def target(id_, value, low, high, extractor="turnover_excluding_retirement", year=2012, **settings):
-    return Target(id=id_, description=id_, definition="test", value=value, unit="share", tolerance=(low, high),
-                  tolerance_reason="test", year=year, source=SOURCE, extractor=extractor, settings=settings)
+def target(id_, value, low, high, measure="exec_turnover_excluding_retirement", year=2012, **settings):
+    return Target(id=id_, description=id_, definition="test", value=value, tolerance=(low, high),
+                  tolerance_reason="test", year=year, source=SOURCE, measure=measure, settings=settings)
 
 
 def test_loss_is_zero_on_target_and_one_per_target_at_the_tolerance_edge():
@@ -49,7 +49,7 @@ def test_quick_calibration_recovers_the_values_that_made_the_targets(tmp_path):
     scenario.write_text(SMALL.format(root=root))
     truth = {"turnover.hazard.removed": 0.03, "recruitment.search_years.director": 0.5}
     targets = [target("turnover", 0.0, 0.0, 1.0, year=2010),
-               target("gap", 0.0, 0.0, 1.0, extractor="mean_vacancy_duration", year=2010)]
+               target("gap", 0.0, 0.0, 1.0, measure="mean_time_to_fill", year=2010)]
     targets = [t.model_copy(update={"year_to": 2014}) for t in targets]
     setup = calibrate.Setup(scenario=scenario, targets=targets, parameters=[], reps=6, seed=3)
     observed = calibrate.simulate(setup, truth).mean()

@@ -1,20 +1,20 @@
-"""KPI functions on small hand-built tables whose answers are worked out by hand."""
+"""KPIs and survival estimates on small hand-built tables whose answers are worked out by hand."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sim import metrics
+from sim import metrics, survival
 
 
 def test_kaplan_meier_median_by_hand():
     # S(1)=4/5=0.8, S(2)=0.8·3/4=0.6, S(3)=0.6·1/2=0.3 ≤ ½ → median 3
-    assert metrics.kaplan_meier_median([1, 2, 2, 3, 4], [1, 1, 0, 1, 0]) == 3.0
+    assert survival.kaplan_meier_median([1, 2, 2, 3, 4], [1, 1, 0, 1, 0]) == 3.0
     # without censoring it is the ordinary lower median
-    assert metrics.kaplan_meier_median([5, 1, 3, 2], [1, 1, 1, 1]) == 2.0
+    assert survival.kaplan_meier_median([5, 1, 3, 2], [1, 1, 1, 1]) == 2.0
     # censoring everything past 1 leaves survival above ½: no median
-    assert np.isnan(metrics.kaplan_meier_median([1, 2, 2, 2], [1, 0, 0, 0]))
-    assert np.isnan(metrics.kaplan_meier_median([], []))
+    assert np.isnan(survival.kaplan_meier_median([1, 2, 2, 2], [1, 0, 0, 0]))
+    assert np.isnan(survival.kaplan_meier_median([], []))
 
 
 def _events(rows):
@@ -29,7 +29,7 @@ def test_spells_join_departures_and_censor_the_rest():
         (2015.0, "appointment", 1, 0, 10, "finance", "", 0.0),
         (2016.0, "departure", 1, 0, 10, "finance", "leave_nhs", 1.0),
     ])
-    sp = metrics.spells(ev, end=2020.0).sort_values(["start"]).reset_index(drop=True)
+    sp = survival.spells(ev, end=2020.0).sort_values(["start"]).reset_index(drop=True)
     assert sp.duration.tolist() == [2.5, 9.0, 1.0]
     assert sp.observed.tolist() == [True, False, True]
 

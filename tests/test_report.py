@@ -10,10 +10,10 @@ import pytest
 from sim import experiment, report
 from sim.scenario import load
 from sim.textout import fmt
-from test_experiment import SMALL
+from test_experiment import ROOT, SMALL
 
 CHARTS = {"vacancy_over_time", "forest", "ceo_tenure_survival", "pipeline", "ratings", "representation",
-          "cost_effect"}
+          "cost_effect", "calibration_fit"}  # SMALL inherits the calibrated baseline, so its fit is shown
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     (folder / "small.yaml").write_text(SMALL)
     (folder / "small_nd.yaml").write_text("name: small_nd\ndescription: new deal\nbase: small.yaml\n"
-                                          "interventions: [{type: new_deal, start: 2014, source: test}]\n")
+                                          "interventions: [{type: new_deal, start: 2014, source: 'test <i>&</i>'}]\n")
     experiment.compare(load(folder / "small.yaml"), [load(folder / "small_nd.yaml")], reps=3,
                        out=folder / "out", jobs=1, progress=False)
     return folder / "out"
@@ -29,7 +29,7 @@ def results(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built(results):
-    return report.build(results, fit=results / "no-fit.json")
+    return report.build(results)
 
 
 def test_every_chart_is_written_as_png_and_svg(built, results):
@@ -38,6 +38,18 @@ def test_every_chart_is_written_as_png_and_svg(built, results):
         for ext in ("png", "svg"):
             path = results / "charts" / f"{name}.{ext}"
             assert path.exists() and path.stat().st_size > 5_000, path
+
+
+def test_the_calibration_fit_travels_with_the_results(built, results, tmp_path):
+    recorded = results / "calibration_fit.json"
+    assert recorded.read_text() == (ROOT / "calibration" / "fit.json").read_text()
+    with pytest.raises(FileNotFoundError, match="no such calibration fit"):
+        report.build(results, out=tmp_path / "r.html", fit=tmp_path / "missing.json")
+
+
+def test_text_from_the_results_is_escaped(built):
+    page = built.html.read_text()
+    assert "test &lt;i&gt;&amp;&lt;/i&gt;" in page and "<i>&</i>" not in page
 
 
 def test_html_is_self_contained(built):

@@ -1,5 +1,6 @@
-"""Calibration targets: every extractor on hand-built tables (answers worked out by hand), the
-committed YAML files, load errors, and one small run measured end to end."""
+"""Calibration targets: each kind of target on hand-built tables (answers worked out by hand), the
+committed YAML files, load errors, and one small run measured end to end — where every target
+equals the KPI of the same measure computed over the same window."""
 
 import math
 from pathlib import Path
@@ -11,8 +12,10 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from sim import targets as T
+from sim import measures, metrics, targets as T
+from sim.registry import WINDOW
 from sim.scenario import ScenarioError
+from sim.tables import Period, Tables
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "calibration" / "targets.yaml"
@@ -20,14 +23,14 @@ PARAMETERS = ROOT / "calibration" / "parameters.yaml"
 SOURCE = {"title": "t", "publisher": "p", "year": 2018, "url": "https://example.org/"}
 
 
-def _target(extractor, year, year_to=None, **settings):
-    return T.Target(id="x", description="d", definition="d", value=0.0, unit="u", tolerance=[0.0, 1.0],
-                    tolerance_reason="r", year=year, year_to=year_to, source=SOURCE, extractor=extractor,
-                    settings=settings)
+def _target(measure, year, year_to=None, group="all", pool="pooled", **settings):
+    return T.Target(id="x", description="d", definition="d", value=0.0, tolerance=[0.0, 1.0],
+                    tolerance_reason="r", year=year, year_to=year_to, source=SOURCE, measure=measure, group=group,
+                    settings=settings, pool=pool)
 
 
-def _measure(run, extractor, year, year_to=None, **settings):
-    return T.EXTRACTORS[extractor](run, _target(extractor, year, year_to, **settings))
+def _measure(run, measure, year, year_to=None, group="all", **settings):
+    return T.measure(run, [_target(measure, year, year_to, group, **settings)])["x"]
 
 
 def _events(rows):
@@ -96,61 +99,67 @@ def run():
         (2010.5, "exit", 24, 0, -1, "", "leave_nhs", 1.0),
         (2011.5, "exit", 25, 0, -1, "", "leave_nhs", 0.0),
     ])
-    return T.RunData(events=events, posts=posts, organisations=orgs)
+    return Tables(events=events, posts=posts, organisations=orgs)
 
 
 def test_vacant_or_interim_share(run):
     # 2017: posts not substantive: org 0 nursing, org 1 CEO and finance → 3 of 9 (2016 rows ignored)
-    assert _measure(run, "vacant_or_interim_share", 2017) == pytest.approx(3 / 9)
+    assert _measure(run, "exec_vacant_or_interim", 2017) == pytest.approx(3 / 9)
     # outstanding (org 0): 1 of 3; inadequate (org 1): 2 of 3; finance posts: org 1 only → 1 of 3
-    assert _measure(run, "vacant_or_interim_share", 2017, rating="outstanding") == pytest.approx(1 / 3)
-    assert _measure(run, "vacant_or_interim_share", 2017, rating="inadequate") == pytest.approx(2 / 3)
-    assert _measure(run, "vacant_or_interim_share", 2017, role="finance") == pytest.approx(1 / 3)
+    assert _measure(run, "exec_vacant_or_interim", 2017, group="outstanding") == pytest.approx(1 / 3)
+    assert _measure(run, "exec_vacant_or_interim", 2017, group="inadequate") == pytest.approx(2 / 3)
+    assert _measure(run, "exec_vacant_or_interim", 2017, role="finance") == pytest.approx(1 / 3)
+    # challenged (inadequate or special measures, 2017): orgs 1 and 2 → 2 of 6
+    assert _measure(run, "exec_vacant_or_interim", 2017, group="challenged") == pytest.approx(2 / 6)
     # 2016 and 2017 pooled: 9 vacant + 3 = 12 of 18
-    assert _measure(run, "vacant_or_interim_share", 2016, 2017) == pytest.approx(12 / 18)
+    assert _measure(run, "exec_vacant_or_interim", 2016, 2017) == pytest.approx(12 / 18)
     # no trust rated requires improvement: undefined
-    assert math.isnan(_measure(run, "vacant_or_interim_share", 2017, rating="requires_improvement"))
+    assert math.isnan(_measure(run, "exec_vacant_or_interim", 2017, group="requires_improvement"))
 
 
 def test_trusts_without_substantive_ceo(run):
     # CEO posts in 2017: substantive, interim, substantive → 1 of 3
     assert _measure(run, "trusts_without_substantive_ceo", 2017) == pytest.approx(1 / 3)
     # special measures in 2017: orgs 1 (interim CEO) and 2 (substantive) → 1 of 2
-    assert _measure(run, "trusts_without_substantive_ceo", 2017, special_measures=True) == pytest.approx(0.5)
+    assert _measure(run, "trusts_without_substantive_ceo", 2017, group="special_measures") == pytest.approx(0.5)
 
 
 def test_median_time_in_post(run):
     # substantive CEOs at 31 Dec 2017: org 0 2018−2010 = 8, org 2 2018−2015 = 3 → median 5.5
-    assert _measure(run, "median_time_in_post", 2017) == pytest.approx(5.5)
-    assert _measure(run, "median_time_in_post", 2017, rating="outstanding") == pytest.approx(8.0)
+    assert _measure(run, "ceo_median_time_in_post", 2017) == pytest.approx(5.5)
+    assert _measure(run, "ceo_median_time_in_post", 2017, group="outstanding") == pytest.approx(8.0)
     # nursing: org 1 2018−2017.5 = 0.5, org 2 2018−2017 = 1 → median 0.75
-    assert _measure(run, "median_time_in_post", 2017, role="nursing") == pytest.approx(0.75)
-    assert math.isnan(_measure(run, "median_time_in_post", 2017, rating="inadequate"))  # interim CEO only
+    assert _measure(run, "exec_median_time_in_post", 2017, role="nursing") == pytest.approx(0.75)
+    assert math.isnan(_measure(run, "ceo_median_time_in_post", 2017, group="inadequate"))  # interim CEO only
 
 
 def test_km_median_tenure_window_and_censoring(run):
     # end 2018, window 3 → spells started 2015-2017 (person 5, started 2012, is excluded):
     # 1: 1.0 observed; 2: 2.0 observed; 3: departs 2019 → censored at 2018, 2.0; 4: censored, 1.0.
     # S(1) = 1 − 1/4 = 0.75; S(2) = 0.75 · (1 − 1/2) = 0.375 ≤ ½ → median 2.
-    assert _measure(run, "km_median_tenure", 2017, window_years=3) == 2.0
+    assert _measure(run, "exec_median_tenure", 2017, window_years=3) == 2.0
     # with person 5 (4.5 observed) in the window: S(1)=0.8, S(2)=0.8·2/3=0.533, S(4.5)=0 → 4.5
-    assert _measure(run, "km_median_tenure", 2017, window_years=6) == 4.5
+    assert _measure(run, "exec_median_tenure", 2017, window_years=6) == 4.5
     # finance only: 1.0 observed, 2.0 censored → S(1) = ½ → median 1
-    assert _measure(run, "km_median_tenure", 2017, role="finance", window_years=3) == 1.0
+    assert _measure(run, "exec_median_tenure", 2017, role="finance", window_years=3) == 1.0
+    # chief executives only: 2 (2.0 observed) and 4 (1.0 censored) → S(2) = 0 → median 2
+    assert _measure(run, "ceo_median_tenure", 2017, window_years=3) == 2.0
     # end 2017, window 3 (2014-2016): 1: 1.0 obs; 2: departs 2017.5 → censored 1.5; 3: censored 1.0
     # S(1) = 1 − 1/3, no later event → never ½: undefined (2's departure after the end is ignored)
-    assert math.isnan(_measure(run, "km_median_tenure", 2016, window_years=3))
+    assert math.isnan(_measure(run, "exec_median_tenure", 2016, window_years=3))
     # year to year_to: the window ends on 1 Jan after year_to
-    assert _measure(run, "km_median_tenure", 2015, 2017, window_years=3) == 2.0
+    assert _measure(run, "exec_median_tenure", 2015, 2017, window_years=3) == 2.0
 
 
 def test_turnover_excluding_retirement(run):
     # 2017 departures not for retirement: 2017.2 leave_nhs, 2017.5 removed (person 2, a CEO),
     # 2017.9 move_trust → 3 per 9 posts (2016.9 and 2018.0 are outside the year; the other
     # 2017.5 departure is a retirement)
-    assert _measure(run, "turnover_excluding_retirement", 2017) == pytest.approx(3 / 9)
+    assert _measure(run, "exec_turnover_excluding_retirement", 2017) == pytest.approx(3 / 9)
     # finance: 2017.2 only, over the 3 finance posts
-    assert _measure(run, "turnover_excluding_retirement", 2017, role="finance") == pytest.approx(1 / 3)
+    assert _measure(run, "exec_turnover_excluding_retirement", 2017, role="finance") == pytest.approx(1 / 3)
+    # with retirements (exec_turnover): 4 per 9
+    assert _measure(run, "exec_turnover", 2017) == pytest.approx(4 / 9)
 
 
 def test_turnover_counts_every_non_retirement_cause():
@@ -159,38 +168,48 @@ def test_turnover_counts_every_non_retirement_cause():
                           "holder": 1, "state": "substantive", "appointed": 2019.0})
     ev = _events([(2020.1 + i / 10, "departure", i, 0, i, "finance", c, 1.0)
                   for i, c in enumerate(["removed", "move_trust", "leave_nhs", "retire"])])
-    run = T.RunData(events=ev, posts=posts, organisations=pd.DataFrame())
-    assert _measure(run, "turnover_excluding_retirement", 2020) == pytest.approx(0.75)
+    run = Tables(events=ev, posts=posts, organisations=pd.DataFrame())
+    assert _measure(run, "exec_turnover_excluding_retirement", 2020) == pytest.approx(0.75)
 
 
 def test_mean_vacancy_duration(run):
     # 2017 appointments with a gap: 0.5 (nursing), 1.0 (finance) → 0.75; seamless 0.0 excluded;
     # the 2016.5 one (0.25) is outside the year; the tenure-spell appointments have value 0
-    assert _measure(run, "mean_vacancy_duration", 2017) == pytest.approx(0.75)
-    assert _measure(run, "mean_vacancy_duration", 2017, role="nursing") == pytest.approx(0.5)
-    assert _measure(run, "mean_vacancy_duration", 2016, 2017, role="nursing") == pytest.approx(0.375)
-    assert math.isnan(_measure(run, "mean_vacancy_duration", 2017, role="medical"))
+    assert _measure(run, "mean_time_to_fill", 2017) == pytest.approx(0.75)
+    assert _measure(run, "mean_time_to_fill", 2017, role="nursing") == pytest.approx(0.5)
+    assert _measure(run, "mean_time_to_fill", 2016, 2017, role="nursing") == pytest.approx(0.375)
+    assert math.isnan(_measure(run, "mean_time_to_fill", 2017, role="medical"))
 
 
 def test_rating_share(run):
     # 2016 + 2017 snapshots, 6 trust-years: outstanding 1; good 2 (2016) + 1 (2017) = 3
-    assert _measure(run, "rating_share", 2016, 2017, rating="outstanding") == pytest.approx(1 / 6)
-    assert _measure(run, "rating_share", 2016, 2017, rating="good") == pytest.approx(0.5)
-    assert _measure(run, "rating_share", 2017, rating="inadequate") == pytest.approx(1 / 3)
+    assert _measure(run, "trust_rating_share", 2016, 2017, group="outstanding") == pytest.approx(1 / 6)
+    assert _measure(run, "trust_rating_share", 2016, 2017, group="good") == pytest.approx(0.5)
+    assert _measure(run, "trust_rating_share", 2017, group="inadequate") == pytest.approx(1 / 3)
+    # the same as counts: 2 trusts good in 2016, 1 in 2017 → 1.5 a year
+    assert _measure(run, "trusts_by_rating", 2016, 2017, group="good") == pytest.approx(1.5)
 
 
 def test_special_measures_count(run):
     # 2016: org 1 → 1 trust; 2017: orgs 1, 2 → 2 trusts; mean 1.5
-    assert _measure(run, "special_measures_count", 2016, 2017) == pytest.approx(1.5)
-    assert _measure(run, "special_measures_count", 2017) == pytest.approx(2.0)
+    assert _measure(run, "trusts_in_special_measures", 2016, 2017) == pytest.approx(1.5)
+    assert _measure(run, "trusts_in_special_measures", 2017) == pytest.approx(2.0)
 
 
 def test_special_measures_duration(run):
     # exits 2013-2017: 0.5, 2.5, 1.0 (2018.2 is outside) → 4/3
-    assert _measure(run, "special_measures_duration", 2013, 2017) == pytest.approx(4 / 3)
+    assert _measure(run, "special_measures_years", 2013, 2017) == pytest.approx(4 / 3)
     # entered on or after 2013.5 (exit − value): 2014−0.5 = 2013.5 ✓, 2015−2.5 = 2012.5 ✗,
     # 2017.5−1 = 2016.5 ✓ → mean(0.5, 1.0) = 0.75
-    assert _measure(run, "special_measures_duration", 2013, 2017, entered_from=2013.5) == pytest.approx(0.75)
+    assert _measure(run, "special_measures_years", 2013, 2017, entered_from=2013.5) == pytest.approx(0.75)
+
+
+def test_mean_of_years_differs_from_pooling_when_years_differ_in_size(run):
+    # posts at trusts rated good: 2016 orgs 0 and 2, 6 posts, all vacant → 1; 2017 org 2, 3 posts,
+    # none vacant → 0. Pooled: 6 of 9 post-years; the mean of the two years: ½.
+    assert _measure(run, "exec_vacant_or_interim", 2016, 2017, group="good") == pytest.approx(6 / 9)
+    t = _target("exec_vacant_or_interim", 2016, 2017, group="good", pool="mean_of_years")
+    assert T.measure(run, [t])["x"] == pytest.approx(0.5)
 
 
 def test_graduate_retention(run):
@@ -203,34 +222,43 @@ def test_graduate_retention(run):
     # 2011 cohort: 25 exits after 0.5 → 0 of 1
     assert _measure(run, "graduate_retention", 2011) == 0.0
     assert math.isnan(_measure(run, "graduate_retention", 2012))
+    # a log that ends on 1 Jan 2011 has not reached the 2010 entrants' anniversary: no answer yet
+    short = Tables(run.events, run.posts, run.organisations, end=2011.0)
+    assert math.isnan(_measure(short, "graduate_retention", 2010))
 
 
 def test_measure_returns_every_target_by_id(run):
-    a = _target("rating_share", 2017, rating="good").model_copy(update={"id": "a"})
-    b = _target("special_measures_count", 2017).model_copy(update={"id": "b"})
+    a = _target("trust_rating_share", 2017, group="good").model_copy(update={"id": "a"})
+    b = _target("trusts_in_special_measures", 2017).model_copy(update={"id": "b"})
     assert T.measure(run, [a, b]) == {"a": pytest.approx(1 / 3), "b": 2.0}
 
 
-def test_run_data_from_result_makes_plain_strings(run):
-    # a RunResult holds Arrow tables with dictionary-encoded columns
+def test_tables_from_result_measure_dictionary_encoded_columns(run):
+    # a RunResult holds Arrow tables with dictionary-encoded columns, which arrive as categoricals
     events = pa.Table.from_pandas(run.events, preserve_index=False)
     for col in ("kind", "role", "cause"):
         events = events.set_column(events.schema.get_field_index(col), col, events[col].dictionary_encode())
+    empty = pa.table({"person": pa.array([], pa.int32())})
+    calendar = SimpleNamespace(end_year=2019)
     fake = SimpleNamespace(events=events, posts=pa.Table.from_pandas(run.posts, preserve_index=False),
-                           organisations=pa.Table.from_pandas(run.organisations, preserve_index=False))
-    data = T.RunData.from_result(fake)
-    assert not isinstance(data.events.kind.dtype, pd.CategoricalDtype)
-    assert _measure(data, "mean_vacancy_duration", 2017) == pytest.approx(0.75)
+                           organisations=pa.Table.from_pandas(run.organisations, preserve_index=False),
+                           pipeline=empty, people=empty, scenario=SimpleNamespace(params=SimpleNamespace(
+                               calendar=calendar)))
+    data = Tables.from_result(fake)
+    assert isinstance(data.events.kind.dtype, pd.CategoricalDtype) and data.end == 2019.0
+    assert _measure(data, "mean_time_to_fill", 2017) == pytest.approx(0.75)
+    assert _measure(data, "special_measures_years", 2013, 2017) == pytest.approx(4 / 3)
+    assert _measure(data, "graduate_retention", 2010) == pytest.approx(0.5)
 
 
 # -- the committed files ----------------------------------------------------------------------------
-def test_committed_targets_load_and_name_extractors():
+def test_committed_targets_load_and_name_measures():
     targets = T.load_targets(TARGETS)
     assert len(targets) >= 20
     ids = [t.id for t in targets]
     assert len(set(ids)) == len(ids)
     for t in targets:
-        assert t.extractor in T.EXTRACTORS
+        assert t.measure in measures.REGISTRY and t.unit == measures.unit(t.measure)
         assert t.tolerance[0] <= t.value <= t.tolerance[1]
         assert t.source.url.startswith("https://")
         if "home page" in (t.source.note or ""):
@@ -256,12 +284,17 @@ def _write_targets(tmp_path, edit):
 @pytest.mark.parametrize("edit, where, expected", [
     (lambda ts: ts[3].update(tolerance=[0.5, 0.9]), "targets[3].tolerance", "containing the value"),
     (lambda ts: ts[0].update(colour="red"), "targets[0].colour", "one of id"),
-    (lambda ts: ts[1].pop("unit"), "targets[1].unit", "expected a value, found nothing"),
-    (lambda ts: ts[2].update(extractor="guess"), "targets[2].extractor", "one of vacant_or_interim_share"),
+    (lambda ts: ts[1].pop("definition"), "targets[1].definition", "expected a value, found nothing"),
+    (lambda ts: ts[2].update(measure="guess"), "targets[2].measure", "one of exec_vacant_or_interim"),
     (lambda ts: ts[0].update(year="2015-2017"), "targets[0].year", "valid integer"),
-    (lambda ts: ts[1].update(settings={"rating": "brilliant"}), "targets[1].settings.rating", "one of outstanding"),
+    (lambda ts: ts[1].update(group="brilliant"), "targets[1].group", "a group of exec_vacant_or_interim: all, "
+                                                                      "outstanding"),
+    (lambda ts: ts[3].update(settings={"role": "janitor"}), "targets[3].settings.role", "one of chief_executive"),
     (lambda ts: ts[1].update(settings={"colour": 1}), "targets[1].settings.colour", "a setting of"),
     (lambda ts: ts[7]["settings"].pop("window_years"), "targets[7].settings.window_years", "required"),
+    (lambda ts: ts[7]["settings"].update(window_years=2.5), "targets[7].settings.window_years", "whole number"),
+    (lambda ts: ts[7].update(pool="mean_of_years"), "targets[7].pool", "pooled"),
+    (lambda ts: ts[0].update(pool="sum"), "targets[0].pool", "'pooled' or 'mean_of_years'"),
     (lambda ts: ts[4]["source"].pop("url"), "targets[4].source.url", "a value"),
     (lambda ts: ts[0].update(year_to=2010), "targets[0].year_to", "a year after"),
     (lambda ts: ts[1].update(id=ts[0]["id"]), "targets[1].id", "not used"),
@@ -327,16 +360,52 @@ MAY_BE_NAN = {"exec_vacant_or_interim_outstanding_2017", "exec_vacant_or_interim
               "nursing_director_vacancy_years_2014"}  # ≈30 nursing posts: a year may see no gap filled
 
 
-def test_measure_on_a_small_run():
+@pytest.fixture(scope="module")
+def small_run():
     from sim.runner import run_one
     from sim.scenario import load
     small = {"run": {"start_year": 2000, "report_from": 2005, "end_year": 2019},
              "params": {"system": {"trusts_by_type": {"acute": 20, "specialist": 2, "mental_health": 5,
                                                       "community": 2, "ambulance": 1}},
                         "workforce": {"middle_managers": 2500, "senior_managers": 1200}}}
-    result = run_one(load(ROOT / "scenarios" / "baseline.yaml", overrides=small), replication=0)
+    return Tables.from_result(run_one(load(ROOT / "scenarios" / "baseline.yaml", overrides=small), replication=0))
+
+
+def test_measure_on_a_small_run(small_run):
     targets = T.load_targets(TARGETS)
-    values = T.measure(T.RunData.from_result(result), targets)
+    values = T.measure(small_run, targets)
     assert set(values) == {t.id for t in targets}
     for name, value in values.items():
         assert math.isfinite(value) or (name in MAY_BE_NAN and math.isnan(value)), (name, value)
+
+
+def _same(a: float, b: float) -> bool:
+    return a == pytest.approx(b, rel=1e-12, abs=1e-15) or (math.isnan(a) and math.isnan(b))
+
+
+def test_every_target_is_its_measure_over_the_same_window(small_run):
+    """No second definition: each target equals the KPI of its measure computed by
+    ``metrics.kpis`` over the target's window (with the target's settings), as every run's
+    kpis.parquet holds it — the row of that year, the whole-window row, or the mean of the yearly
+    rows when the target pools by the mean of years."""
+    checked = 0
+    for t in T.load_targets(TARGETS):
+        m = measures.get(t.measure)
+        settings = dict(t.settings)
+        period = t.period
+        if m.reduce == WINDOW and "window_years" in settings:  # the window is the KPI's report window
+            period = Period(period.last + 1 - settings.pop("window_years"), period.last)
+        kpis = metrics.kpis(small_run, period, {t.measure: settings})
+        rows = kpis[(kpis.kpi == t.measure) & (kpis.group == t.group)]
+        target = T.measure(small_run, [t])[t.id]
+        if m.reduce == WINDOW:
+            assert _same(target, rows.value.item()), t.id
+        elif period.first == period.last:
+            assert _same(target, rows[rows.year == period.first].value.item()), t.id
+        else:
+            as_yearly_mean = T.measure(small_run, [t.model_copy(update={"pool": "mean_of_years"})])[t.id]
+            assert _same(as_yearly_mean, float(np.nanmean(rows.value))), t.id
+            if t.measure in ("trust_rating_share", "trusts_in_special_measures"):  # the same trusts every year
+                assert _same(target, as_yearly_mean), t.id
+        checked += 1
+    assert checked >= 20

@@ -1,0 +1,268 @@
+"""What a measure is, the registry that holds every one, and how observations become values.
+
+The measures themselves are declared in ``sim/measures.py`` (read its docstring to add one).
+A measure's function turns a run's tables and a period into *observations* in one of three
+shapes, and this module reduces them the same way for every consumer:
+
+- ``RATIO`` — columns year, group, num, den. A year's value is Σnum / Σden over that year's
+  rows; a period pooled is Σnum / Σden over all its rows.
+- ``MEDIAN`` — columns year, group, x. A year's value is the median of its x; pooled, the median
+  of every x in the period.
+- ``WINDOW`` — columns group, value: one value for the whole period (e.g. a Kaplan–Meier median).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+LOWER, HIGHER, NEITHER = "lower", "higher", None   # which way is better; NEITHER: no value judgement
+RATIO, MEDIAN, WINDOW = "ratio", "median", "window"
+POOLED, MEAN_OF_YEARS = "pooled", "mean_of_years"  # how a period of several years becomes one value
+
+
+@dataclass(frozen=True)
+class ByGroup:
+    """A better direction that depends on the group: ``directions`` by group, else ``otherwise``."""
+    directions: dict[str, str | None]
+    otherwise: str | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A (measure, group) shown first, in the terminal and the report, in the order of ``rank``."""
+    measure: str
+    group: str
+    label: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A measure option a calibration target may set: one of ``choices``, or a positive number of
+    type ``number`` (int or float). ``targets_must_set``: a target has to give it (KPIs use the
+    function's default)."""
+    choices: tuple = ()
+    number: type | None = None
+    targets_must_set: bool = False
+
+    def problem(self, value) -> str | None:
+        """What was expected, if ``value`` is not allowed; None if it is."""
+        if self.choices:
+            ok = value in self.choices and isinstance(value, bool) == isinstance(self.choices[0], bool)
+            shown = [str(c).lower() if isinstance(c, bool) else str(c) for c in self.choices]  # as YAML spells them
+            return None if ok else "one of " + ", ".join(shown)
+        number_types = (int, float) if self.number is float else (self.number,)
+        if isinstance(value, bool) or not isinstance(value, number_types) or value <= 0:
+            return f"a positive {'whole ' if self.number is int else ''}number"
+        return None
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str
+    better: str | None | ByGroup
+    label: str
+    definition: str
+    groups: tuple[str, ...] | str   # the fixed groups, or a description of open ones ("each intervention")
+    reduce: str
+    function: Callable = field(repr=False)
+    settings: dict[str, Setting] = field(default_factory=dict)
+    headline: tuple[Headline, ...] = ()
+
+    def direction(self, group: str) -> str | None:
+        """'lower' or 'higher' if one way is better for this group, else None."""
+        if isinstance(self.better, ByGroup):
+            return self.better.directions.get(group, self.better.otherwise)
+        return self.better
+
+    @property
+    def fixed_groups(self) -> tuple[str, ...]:
+        return self.groups if isinstance(self.groups, tuple) else ()
+
+    def problems(self) -> list[str]:
+        """Everything missing or inconsistent in the declaration."""
+        out = []
+        if not self.unit.strip():
+            out.append("a unit")
+        if not self.label.strip():
+            out.append("a label")
+        if not self.definition.strip():
+            out.append("a definition (the function's docstring)")
+        directions = (list(self.better.directions.values()) + [self.better.otherwise]
+                      if isinstance(self.better, ByGroup) else [self.better])
+        if any(d not in (LOWER, HIGHER, NEITHER) for d in directions):
+            out.append("better = LOWER, HIGHER, NEITHER or ByGroup(...) of them")
+        if self.reduce not in (RATIO, MEDIAN, WINDOW):
+            out.append("reduce = RATIO, MEDIAN or WINDOW")
+        if not self.groups:
+            out.append("groups")
+        for h in self.headline:
+            if self.fixed_groups and h.group not in self.fixed_groups:
+                out.append(f"a headline group among its groups, not {h.group!r}")
+        accepted = list(inspect.signature(self.function).parameters)[2:]
+        if sorted(accepted) != sorted(self.settings):
+            out.append(f"settings declared for exactly its keyword arguments {accepted}")
+        return out
+
+
+REGISTRY: dict[str, Measure] = {}
+
+
+def measure(*, unit: str, better, label: str, groups, reduce: str, headline: dict | None = None,
+            settings: dict[str, Setting] | None = None):
+    """Declare ``f(run, period, **settings) -> observations`` as a measure; its docstring is the
+    definition. ``better`` has no default on purpose: say LOWER, HIGHER or NEITHER."""
+    def register(function):
+        name = function.__name__
+        m = Measure(name=name, unit=unit, better=better, label=label,
+                    definition=" ".join(inspect.cleandoc(function.__doc__ or "").split()),
+                    groups=tuple(groups) if not isinstance(groups, str) else groups, reduce=reduce,
+                    function=function, settings=dict(settings or {}),
+                    headline=tuple(Headline(name, g, text, rank) for g, (rank, text) in (headline or {}).items()))
+        problems = m.problems()
+        if name in REGISTRY:
+            problems.append("a name no other measure has")
+        if problems:
+            raise ValueError(f"measure {name} needs " + "; ".join(problems))
+        REGISTRY[name] = m
+        return function
+    return register
+
+
+# -- building observations ----------------------------------------------------------------------
+def _mask(mask, n: int) -> np.ndarray:
+    if mask is None:
+        return np.ones(n, dtype=bool)
+    return np.asarray(pd.Series(mask).fillna(False), dtype=bool) if isinstance(mask, pd.Series) \
+        else np.asarray(mask, dtype=bool)
+
+
+def _observations(year, num, den, group) -> pd.DataFrame:
+    return pd.DataFrame({"year": year, "num": num, "den": den, "group": group})
+
+
+def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
+    """RATIO observations from rows: each row adds ``num`` and ``den`` (arrays or scalars) to its
+    year, in every group whose mask (``groups``: name → boolean mask, or None for all rows) holds."""
+    year = np.asarray(year)
+    num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
+    den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
+    years, index = np.unique(year, return_inverse=True)
+    whole = bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
+    parts = []
+    for name, mask in (groups or {"all": None}).items():
+        m = _mask(mask, len(year))
+        if whole:  # counts: exact in any order, and bincount is much faster than groupby
+            sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
+        else:  # pandas' compensated sums, so means equal pandas' own .mean() to the last bit
+            by_year = pd.DataFrame({"num": num[m], "den": den[m]}).groupby(year[m]).sum()
+            sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
+        kept = sums[2] != 0
+        parts.append([a[kept] for a in sums] + [np.full(kept.sum(), name, dtype=object)])
+    return _observations(*(np.concatenate(column) for column in zip(*parts)))
+
+
+def totals(wide: pd.DataFrame, years, fill: float | None = 0.0) -> pd.DataFrame:
+    """RATIO observations from a table of yearly totals (index year, one column per group), each
+    over one per year, so a period pooled gives the mean per year. Years without a total get
+    ``fill`` (None: left out)."""
+    wide = wide.reindex(years) if fill is None else wide.reindex(years, fill_value=fill)
+    values = wide.to_numpy(dtype=float).T.ravel()
+    group = np.repeat(np.asarray([str(c) for c in wide.columns], dtype=object), len(wide))
+    kept = ~np.isnan(values)
+    return _observations(np.tile(np.asarray(years), len(wide.columns))[kept], values[kept], 1.0, group[kept])
+
+
+def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None = None,
+             fill: float | None = 0.0) -> pd.DataFrame:
+    """RATIO observations from one series of yearly totals: ``values`` (indexed by year) over
+    ``den`` per year (1 when None: a count or sum per year, whose pooled value is the mean per
+    year). Years without a value get ``fill`` (None: left out)."""
+    obs = totals(values.to_frame(group), years, fill)
+    return obs if den is None else obs.assign(den=den.reindex(obs.year).to_numpy(dtype=float))
+
+
+def samples(year, x, groups: dict | None = None) -> pd.DataFrame:
+    """MEDIAN observations: every row's ``x``, in each group whose mask holds."""
+    frame = pd.DataFrame({"year": np.asarray(year), "x": np.asarray(x, dtype=float)})
+    return pd.concat([frame[_mask(mask, len(frame))].assign(group=name)
+                      for name, mask in (groups or {"all": None}).items()], ignore_index=True)
+
+
+# -- reducing observations ----------------------------------------------------------------------
+def _group_order(m: Measure, observed: pd.Series) -> list[str]:
+    return list(dict.fromkeys([*m.fixed_groups, *pd.unique(observed)]))
+
+
+def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, float]]:
+    """(measure, group, year, value) rows: one per group and year (NaN where nothing was observed);
+    a WINDOW measure gives one row per group with year −1."""
+    if m.reduce == WINDOW:
+        values = dict(zip(obs.group, obs.value))
+        return [(m.name, g, -1, float(values.get(g, np.nan))) for g in _group_order(m, obs.group)]
+    years = np.asarray(years)
+    groups = _group_order(m, obs.group)
+    if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
+        g = pd.Categorical(obs.group, categories=groups).codes
+        y = obs.year.to_numpy() - years[0]
+        keep = (y >= 0) & (y < len(years))
+        cell = g[keep] * len(years) + y[keep]
+        size = len(groups) * len(years)
+        num = np.bincount(cell, obs.num.to_numpy(dtype=float)[keep], size)
+        den = np.bincount(cell, obs.den.to_numpy(dtype=float)[keep], size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan).reshape(len(groups), len(years))
+    elif len(obs):
+        medians = obs.groupby(["group", "year"], sort=False).x.median()
+        values = medians.unstack("group").reindex(index=years, columns=groups).to_numpy().T
+    else:
+        values = np.full((len(groups), len(years)), np.nan)
+    return [(m.name, g, int(y), float(v)) for g, row in zip(groups, values) for y, v in zip(years, row)]
+
+
+def pooled(m: Measure, obs: pd.DataFrame, group: str) -> float:
+    """One value for ``group`` over the whole period the observations cover."""
+    sub = obs[obs.group == group]
+    if m.reduce == WINDOW:
+        return float(sub.value.iloc[0]) if len(sub) else float("nan")
+    if m.reduce == MEDIAN:
+        return float(sub.x.median()) if len(sub) else float("nan")
+    den = sub.den.sum()
+    return float(sub.num.sum() / den) if len(sub) and den else float("nan")
+
+
+# -- lookups for the consumers ------------------------------------------------------------------
+def get(name: str) -> Measure | None:
+    return REGISTRY.get(name)
+
+
+def unit(name: str) -> str:
+    """The unit of a measure ('' for a name no measure has, e.g. in results made by older code)."""
+    m = REGISTRY.get(name)
+    return m.unit if m else ""
+
+
+def direction(name: str, group: str) -> str | None:
+    m = REGISTRY.get(name)
+    return m.direction(group) if m else None
+
+
+def headlines() -> list[Headline]:
+    """The headline (measure, group) pairs, in rank order."""
+    return sorted((h for m in REGISTRY.values() for h in m.headline), key=lambda h: h.rank)
+
+
+def label(name: str, group: str) -> str:
+    """Plain English for a (measure, group): its headline label, else the measure's label and group."""
+    m = REGISTRY.get(name)
+    if m is None:
+        return f"{name} · {group}"
+    headline = {h.group: h.label for h in m.headline}
+    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {group.replace('_', ' ')}")
+

@@ -1,0 +1,95 @@
+"""A run's tables as pandas DataFrames, with the few derived views several measures share.
+
+Measures (``sim/measures.py``) read a run only through ``Tables``: the event log, the yearly
+snapshots of posts, organisations and the pipeline, and the people table. Columns that Arrow
+stores dictionary-encoded arrive as pandas categoricals and are left so (converting the event
+log to plain strings would double the cost of computing KPIs); measures compare them with
+strings and group them with ``observed=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .survival import spells
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar years ``first`` to ``last`` inclusive: the snapshots of their 31 Decembers and the
+    events from 1 January of ``first`` to 1 January after ``last``."""
+    first: int
+    last: int
+
+    @property
+    def start(self) -> float:
+        return float(self.first)
+
+    @property
+    def end(self) -> float:
+        return float(self.last + 1)
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.first, self.last + 1)
+
+
+@dataclass(eq=False)
+class Tables:
+    """One run's tables; ``end`` is when its event log stops (the run's ``end_year``), so measures
+    that follow people forward in time know which follow-ups are complete."""
+    events: pd.DataFrame
+    posts: pd.DataFrame
+    organisations: pd.DataFrame
+    pipeline: pd.DataFrame | None = None
+    people: pd.DataFrame | None = None
+    end: float = math.inf
+    _cache: dict = field(default_factory=dict, repr=False)  # views shared by several measures
+
+    @classmethod
+    def from_result(cls, result) -> "Tables":
+        """The tables of a ``sim.runner.RunResult`` (pyarrow Tables), converted once."""
+        return cls(result.events.to_pandas(), result.posts.to_pandas(), result.organisations.to_pandas(),
+                   result.pipeline.to_pandas(), result.people.to_pandas(),
+                   end=float(result.scenario.params.calendar.end_year))
+
+    def _cached(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def snapshots(self, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+        """Rows of a yearly snapshot table (posts, organisations, pipeline, posts_at_trusts) in
+        ``period``."""
+        # the cache keeps ``frame`` alive with its view, so no other frame can take over its id
+        return self._cached(("snapshots", id(frame), period), lambda: (
+            frame, frame[(frame.year >= period.first) & (frame.year <= period.last)]))[1]
+
+    def events_in(self, period: Period) -> pd.DataFrame:
+        """Events from 1 January of ``period.first`` to 1 January after ``period.last``, with their
+        calendar ``year``."""
+        def make():
+            ev = self.events[(self.events.time >= period.start) & (self.events.time < period.end)]
+            return ev.assign(year=np.floor(ev.time).astype(int))
+        return self._cached(("events", period), make)
+
+    @cached_property
+    def posts_at_trusts(self) -> pd.DataFrame:
+        """Post snapshots with the trust's rating and special-measures flag in the same snapshot."""
+        orgs = self.organisations[["year", "org", "rating", "special_measures"]]
+        return self.posts.merge(orgs, on=["year", "org"], how="left")
+
+    def spells(self, end: float) -> pd.DataFrame:
+        """Substantive spells in posts, from the events before ``end``, right-censored at ``end``."""
+        return self._cached(("spells", end), lambda: spells(
+            self.events if end >= self.end else self.events[self.events.time < end], end))
+
+    def origin(self, persons: pd.Series) -> np.ndarray:
+        """Each person's origin route, from the people table."""
+        by_person = self._cached("origin", lambda: self.people.set_index("person").origin)
+        return by_person.reindex(persons.to_numpy()).to_numpy()
