@@ -60,8 +60,13 @@ def _period(text: str | None):
 
 
 def _report_comparison(result, title: str, args) -> int:
+    from . import howsure
     keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
     textout.print_comparison(result.table, title, keys)
+    if result.baseline:
+        others = [s for s in dict.fromkeys(result.table.scenario) if s != result.baseline]
+        print("\n" + howsure.text(howsure.section(howsure.collect(result.out), result.baseline, others,
+                                                  result.table)).rstrip())
     if args.report and not result.execution.interrupted:
         from . import report
         built = report.build(result.out, year=args.report_year)
@@ -95,7 +100,12 @@ def cmd_compare(args) -> int:
 
 def cmd_sweep(args) -> int:
     from . import experiment
+    from .design import is_design
     from .sweep import load_sweep
+    if is_design(args.sweep):  # options against uncertainties: compared within each world
+        from .uncertainty_cli import cmd_sweep_design
+        args.design = args.sweep
+        return cmd_sweep_design(args)
     sweep = load_sweep(args.sweep)
     out = args.out or f"results/sweep-{sweep.name}"
     result = experiment.compare(sweep.baseline, sweep.points, reps=args.reps or sweep.replications, out=out,
@@ -236,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--reps", type=int, help="replications per point (default: the sweep file's)")
     experiment_options(swp)
     swp.set_defaults(func=cmd_sweep)
+    from .uncertainty_cli import add_parsers
+    add_parsers(sub)
     rep = sub.add_parser("report", help="build the HTML report and charts from a results folder")
     rep.add_argument("results", help="folder written by leadsim compare or sweep")
     rep.add_argument("--out", help="HTML file (default RESULTS/report.html)")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from . import calibration_fit, charts, files, measures, stats, store
+from . import calibration_fit, charts, files, howsure, measures, stats, store
 from .experiment import run_values
 from .interventions import REGISTRY, Intervention
 from .params import Params, register
@@ -194,10 +194,12 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
         charts.plt.close(chart.figure)
 
     parameters, settings = assumptions(manifest)
+    sure = howsure.section(howsure.collect(results), baseline, [s for s in scenarios if s != baseline], table)
     page = TEMPLATES.get_template("report.html.j2").render(
         title=f"leadsim: {', '.join(s for s in scenarios if s != baseline)} compared with {baseline}",
         period=period_text, reps=reps, baseline=baseline, scenarios=scenarios,
         summary=summary_rows(table, baseline, scenarios), findings=sentences(table, baseline, period_text),
+        howsure=sure,
         charts=[{"name": c.name, "title": c.title, "caption": c.caption,
                  "png": base64.b64encode(Path(saved[c.name]["png"]).read_bytes()).decode()} for c in made],
         parameters=parameters, interventions=settings, limitations=LIMITATIONS,
