@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -295,7 +296,7 @@ def load_design(path: str | Path) -> Design:
         extra, left_out = assumed_settings((r.name, e) for r in options for e in r.doc.get("interventions", []))
         found.update({u.factor: u for u in extra if u.factor not in found})
         notes += left_out
-    folder = path.parent / doc.calibration if doc.calibration else None
+    folder = Path(os.path.normpath(path.parent / doc.calibration)) if doc.calibration else None
     if "calibration" in include:
         if folder is None or not (folder / "parameters.yaml").is_file():
             raise ScenarioError(path, "calibration", "a calibration folder with parameters.yaml (include: calibration)",

@@ -171,10 +171,16 @@ def _row(option, kpi, group, baseline, robust, screens, thresholds, table) -> di
     if top:
         by = "ST" if top.get("sobol") else "mu_star"
         factors = top["sobol"] if top.get("sobol") else top["factors"]
-        row["depends"] = ", ".join(
-            f"{_short(f['factor'])} ({'ST ' + format(f['ST'], '.2f') if by == 'ST' else 'μ* ' + fmt(f['mu_star'], unit, True).lstrip('+')})"
-            for f in factors[:3])
+        floor = top.get("noise_floor")
+        row["depends"] = ", ".join(f"{_short(f['factor'])} ({_index(f, by, unit, floor)})" for f in factors[:3])
     return row
+
+
+def _index(f: dict, by: str, unit: str, floor) -> str:
+    if by == "ST":
+        return f"ST {f['ST']:.2f}"
+    size = f"μ* {fmt(f['mu_star'], unit, True).lstrip('+')}"
+    return size + (", within simulation noise" if _finite(floor) and f["mu_star"] <= floor else "")
 
 
 def text(sec: Section) -> str:

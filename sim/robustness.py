@@ -104,11 +104,11 @@ def discover(x: pd.DataFrame, loses: np.ndarray) -> Box:
     base = float(loses.mean()) if len(loses) else 0.0
     if x.empty or not 0 < loses.sum() < len(loses):
         return Box(base_rate=base)
-    with warnings.catch_warnings():  # ema_workbench warns about optional parallel back-ends on import
+    with warnings.catch_warnings():  # ema_workbench warns about optional back-ends and pandas deprecations
         warnings.simplefilter("ignore")
         from ema_workbench.analysis.prim import Prim
-    prim = Prim(x, loses, threshold=1e-9)  # binary: a world of interest has y ≥ threshold, i.e. it loses
-    box = prim.find_box()
+        prim = Prim(x, loses, threshold=1e-9)  # binary: a world of interest has y ≥ threshold, i.e. it loses
+        box = prim.find_box()
     trajectory = box.peeling_trajectory.reset_index(drop=True)
     fits = trajectory[(trajectory.coverage >= MIN_COVERAGE) & (trajectory.res_dim <= MAX_RESTRICTED)]
     if fits.empty:

@@ -88,6 +88,18 @@ def outputs(diffs: pd.DataFrame, roles: list[str], worlds_count: int) -> dict[tu
     return out
 
 
+def noise_floor(diffs: pd.DataFrame, levels: int) -> pd.DataFrame:
+    """Per output, the μ* that simulation noise alone would give: √2 × the median standard error of
+    a world's mean difference over its replications, per Morris step. An assumption whose μ* is
+    below it cannot be told from noise with these replications (an upper bound: common random
+    numbers make neighbouring worlds' errors alike). NaN with one replication per world."""
+    step = levels / (2.0 * (levels - 1))
+    se = diffs.groupby(OUTPUT + ["world"], sort=False)["diff"].agg(
+        lambda d: d.std(ddof=1) / np.sqrt(d.count()) if d.count() > 1 else np.nan)
+    floor = se.groupby(level=OUTPUT, sort=False).median() * np.sqrt(2.0) / step
+    return floor.rename("noise_floor").reset_index()
+
+
 def _analyse(ys: dict[tuple, np.ndarray], analyse) -> tuple[pd.DataFrame, list[str]]:
     frames, skipped = [], []
     for key, y in ys.items():
@@ -142,6 +154,8 @@ def screen(design: Design, out: str | Path, *, reps: int | None = None, trajecto
     morris, notes = _analyse(ys, lambda y: morris_indices(x, y, names, s.levels, design.seed))
     morris["relative"] = morris.mu_star / morris.groupby(OUTPUT, sort=False).mu_star.transform("max").replace(0, np.nan)
     morris["relative"] = morris.relative.fillna(0.0)
+    if len(morris):
+        morris = morris.merge(noise_floor(runs["morris"].diffs, s.levels), on=OUTPUT, how="left")
     top = leading(morris, roles[0], sobol_factors)
     sobol = None
     if sobol_samples and top:

@@ -95,7 +95,7 @@ def break_even(probes: list[Probe]) -> float | None:
     bracketing probes; None when the ends agree in sign."""
     ordered = sorted(probes, key=lambda p: p.value)
     means = np.array([p.mean for p in ordered])
-    if np.sign(means[0]) * np.sign(means[-1]) > 0:
+    if np.sign(means[0]) * np.sign(means[-1]) > 0 or not means.any():  # same side, or no difference at all
         return None
     return _zero(np.array([p.value for p in ordered]), means, None)
 

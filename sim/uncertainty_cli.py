@@ -106,6 +106,7 @@ def cmd_sensitivity(args) -> int:
         entry["factors"] = [{**f, "relative": float(screen.morris[(screen.morris.factor == f["factor"])
                                                                     & _is(screen.morris, entry)].relative.iloc[0])}
                             for f in sensitivity.top_factors(screen.morris, *key, count=5)]
+        entry["noise_floor"] = float(screen.morris[_is(screen.morris, entry)].noise_floor.iloc[0])
         entry["sobol"] = sensitivity.top_factors(screen.sobol, *key, count=5, by="ST")
         for s in entry["sobol"]:
             s["S1"] = float(screen.sobol[(screen.sobol.factor == s["factor"]) & _is(screen.sobol, entry)].S1.iloc[0])
@@ -124,7 +125,9 @@ def cmd_sensitivity(args) -> int:
             continue
         unit = measures.unit(entry["kpi"])
         factors = ", ".join(f"{_short(f['factor'])} {magnitude(f['mu_star'], unit)}" for f in entry["factors"])
-        print(f"  {entry['option']} · {measures.label(entry['kpi'], entry['group'])}: μ* {factors}")
+        floor = f"; noise floor {magnitude(entry['noise_floor'], unit)}" if entry["noise_floor"] == entry["noise_floor"] \
+            else ""
+        print(f"  {entry['option']} · {measures.label(entry['kpi'], entry['group'])}: μ* {factors}{floor}")
     if screen.leading:
         print(f"Leading factors overall: {', '.join(_short(f) for f in screen.leading)}")
     _footer(list(screen.runs.values()), out, t0)
