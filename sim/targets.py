@@ -17,11 +17,11 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .metrics import kaplan_meier_median, spells
 from .params import RATINGS, ROLES, OverrideError, Params, with_overrides
+from .inputs import describe_type, read_yaml
 from .scenario import ScenarioError, describe
 
 TARGETS_FILE = "calibration/targets.yaml"
@@ -250,19 +250,12 @@ def measure(run: RunData, targets: list[Target]) -> dict[str, float]:
 
 # -- loading -------------------------------------------------------------------------------------
 def _read_list(path: Path, key: str) -> list:
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable YAML file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
-        raise ScenarioError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    doc = read_yaml(path, "YAML file")
     if not isinstance(doc, dict) or set(doc) != {key}:
-        found = sorted(doc) if isinstance(doc, dict) else doc
+        found = sorted(map(str, doc)) if isinstance(doc, dict) else describe_type(doc)
         raise ScenarioError(path, "(document)", f"a mapping with the single key '{key}'", found)
     if not isinstance(doc[key], list) or not doc[key]:
-        raise ScenarioError(path, key, "a non-empty list", doc[key])
+        raise ScenarioError(path, key, "a non-empty list", describe_type(doc[key]))
     return doc[key]
 
 

@@ -210,7 +210,7 @@ def test_sigint_stops_cleanly_and_keeps_runs(scenarios, tmp_path):
     ("name: s\nscenario: small.yaml\nfactors: {interventions.new_deal.removal_multiplier: {levels: [1]}}\n",
      "factors.interventions.new_deal.removal_multiplier", "an intervention of the scenario"),
     ("name: s\nscenario: small.yaml\nfactors: {run.seed: {levels: [1]}}\n", "factors.run.seed", "params.<"),
-    ("name: [s\n", "(document)", "valid YAML"),
+    ("name: [s\n", "line 2, column 1", "valid YAML"),
 ])
 def test_bad_sweep_files_get_clear_errors(scenarios, text, path, expected):
     f = scenarios / "bad_sweep.yaml"

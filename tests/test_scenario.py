@@ -43,7 +43,7 @@ def test_overrides_apply_and_base_inherits(tmp_path):
     ("description: no name\n", "name", "a value", "nothing"),
     ("name: x\nparams: [1, 2]\n", "params", "valid dictionary", "[1, 2]"),
     ("name: [unclosed\n", "line 2", "valid YAML", "expected"),
-    ("- just a list\n", "(document)", "a mapping", "just a list"),
+    ("- just a list\n", "(document)", "a mapping", "found a list"),
 ])
 def test_mistakes_name_file_path_expected_and_found(tmp_path, text, path, expected, found):
     f = write(tmp_path, "bad.yaml", text)
