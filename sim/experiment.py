@@ -42,8 +42,8 @@ class Execution:
 
 
 def run_tasks(store: Store, tasks: list[Task], executor, show_progress: bool = True) -> Execution:
-    """Run the tasks the store does not have yet, saving each as it finishes."""
-    todo = [t for t in tasks if not store.done(t.name, t.replication)]
+    """Run the tasks the store does not have yet (or holds damaged), saving each as it finishes."""
+    todo = [t for t in tasks if not store.done(t.name, t.replication, t.seed)]
     result = Execution(skipped=len(tasks) - len(todo))
     if not todo:
         return result
@@ -97,19 +97,42 @@ class Comparison:
     execution: Execution = field(default_factory=Execution)
 
 
-def _parse_period(period, baseline: Scenario) -> tuple[int, int]:
+MAX_SEED = 2**63 - 1   # seeds are stored as 64-bit integers
+
+
+def _parse_period(period, scenarios: list[Scenario]) -> tuple[int, int]:
+    """The period asked for, checked against every scenario's reporting window (no verdicts
+    computed from years without data)."""
     if period is None:
-        return default_period(baseline)
-    if isinstance(period, int):
-        return period, period
-    return int(period[0]), int(period[1])
+        period = default_period(scenarios[0])
+    elif isinstance(period, int):
+        period = period, period
+    lo, hi = int(period[0]), int(period[1])
+    if lo > hi:
+        raise ExperimentError(f"--period: expected FROM ≤ TO, found {lo}:{hi}")
+    for s in scenarios:
+        cal = s.params.calendar
+        if not cal.report_from <= lo <= hi <= cal.end_year - 1:
+            raise ExperimentError(f"--period: expected years inside the reporting window of {s.name} "
+                                  f"({cal.report_from}–{cal.end_year - 1}), found {lo}–{hi}")
+    return lo, hi
+
+
+def _check_counts(reps: int, max_reps: int, seed: int, precision) -> None:
+    if not 1 <= reps <= 100_000:
+        raise ExperimentError(f"--reps: expected a whole number from 1 to 100000, found {reps}")
+    if precision and not reps <= max_reps <= 100_000:
+        raise ExperimentError(f"--max-reps: expected a whole number from --reps ({reps}) to 100000, "
+                              f"found {max_reps}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ExperimentError(f"--seed: expected a whole number from 0 to 2**63 − 1, found {seed}")
 
 
 def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, out: str | Path | None = None,
             jobs: int | None = None, scheduler: str | None = None, seed: int | None = None, period=None,
             precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
             keep_events: bool = False, fresh: bool = False, progress: bool = True,
-            factors: dict[str, dict] | None = None, kind: str = "compare") -> Comparison:
+            factors: dict[str, dict] | None = None, kind: str = "compare", dashboard: str | None = None) -> Comparison:
     """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
 
     With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
@@ -125,14 +148,36 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     check_precision(precision)
     reference = scenarios[0]
     seed = reference.run.seed if seed is None else seed
-    period = _parse_period(period, reference)
+    _check_counts(reps, max_reps, seed, precision)
+    period = _parse_period(period, scenarios)
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
-    store = Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
-                  fresh=fresh)
-    if store.stale and progress:
-        print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or another "
-              "version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
-    executor = executors.make(jobs, scheduler)
+    with Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
+               fresh=fresh) as store:
+        if store.stale and progress:
+            print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or another "
+                  "version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
+        n, reason, total, executor_name = _replicate(store, scenarios, baseline, reps, (jobs, scheduler, dashboard),
+                                                     seed, period, precision, max_reps, keep_events, progress)
+        if store.damaged:
+            print(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; moved to "
+                  f"{out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
+                                                  for p, why in store.damaged[:3])
+                  + ("; …" if len(store.damaged) > 3 else ""), file=sys.stderr)
+        values = run_values(store.kpis(names, period, n), period)
+        table = stats.compare(values, baseline.name if baseline else None)
+        table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+        store.consolidate(n)
+        files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
+    return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor_name,
+                      reason, total)
+
+
+def _replicate(store, scenarios, baseline, reps, where, seed, period, precision, max_reps, keep_events,
+               progress) -> tuple[int, str, Execution, str]:
+    """Make the runs still missing; with ``precision``, add replications until it is reached.
+    Returns (replications, why it stopped, what was done, executor name)."""
+    names = [s.name for s in scenarios]
+    executor = executors.make(*where)
     n, reason, total = reps, "", Execution()
     try:
         while True:
@@ -145,9 +190,9 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
                 total.interrupted = True
                 reason = "interrupted"
                 break
-            table = summarise(store, names, baseline.name if baseline else None, period)
             if not precision:
                 break
+            table = summarise(store, names, baseline.name, period, n)
             worst = _worst_ratio(table, precision, baseline.name)
             if worst <= 1.0:
                 reason = f"precision reached with {n} replications"
@@ -155,24 +200,20 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             if n >= max_reps:
                 reason = f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
                 break
-            n = min(max_reps, max(n + 2, math.ceil(n * worst ** 2 * 1.1)))
+            # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
+            aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
+            n = min(max_reps, max(n + 2, aim))
             if progress:
                 print(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
                       "replications", file=sys.stderr)
     finally:
-        executor.close()
-    kpis = store.kpis(names, period)
-    values = run_values(kpis, period)
-    table = stats.compare(values, baseline.name if baseline else None)
-    table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
-    store.consolidate()
-    files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
-    return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
-                      reason, total)
+        executor.close(cancel=total.interrupted)
+    return n, reason, total, executor.name
 
 
-def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int]) -> pd.DataFrame:
-    return stats.compare(run_values(store.kpis(names, period), period), baseline)
+def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int],
+              replications: int | None = None) -> pd.DataFrame:
+    return stats.compare(run_values(store.kpis(names, period, replications), period), baseline)
 
 
 def _worst_ratio(table: pd.DataFrame, precision: dict[tuple[str, str], float], baseline: str) -> float:
@@ -190,5 +231,5 @@ def check_precision(precision: dict[tuple[str, str], float] | None) -> None:
     for (kpi, _group), target in (precision or {}).items():
         if kpi not in metrics.KPIS:
             raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(metrics.KPIS)}")
-        if not target > 0:
-            raise ExperimentError(f"--precision: the half-width for {kpi} must be > 0, found {target}")
+        if not 0 < target < math.inf:
+            raise ExperimentError(f"--precision: the half-width for {kpi} must be a number > 0, found {target}")

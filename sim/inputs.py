@@ -22,9 +22,10 @@ MAX_DEPTH = 40              # scenario documents nest ~6 deep
 MAX_NODES = 200_000         # values after expanding aliases (a "billion laughs" stops here)
 EXCERPT = 60                # characters of a found value shown in a message
 
-# Names become folder and file names: letters, digits, '_' and '-' (and '.' inside), never a path.
+# Names become folder and file names: letters, digits, '_', '-' and '.', never a path ('/').
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$"
-_NAME = re.compile(NAME_PATTERN)
+NAME_RULE = "a name of at most 80 letters, digits, '_', '-' and '.', starting with a letter or digit"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")  # sweep points add a suffix to a name
 
 
 class Plain(str):
@@ -75,12 +76,9 @@ def located(exc: Exception, file: str | Path, prefix: str = "") -> InputError:
     return InputError(file, path, exc.expected, exc.found)
 
 
-def check_name(value: str, file: str | Path | None, where: str = "name") -> str:
-    """Names become folders: refuse anything that is not a plain, short name."""
-    if not isinstance(value, str) or not _NAME.match(value) or ".." in value:
-        raise InputError(file, where, "a name of letters, digits, '_', '-' and '.' (at most 80, starting with "
-                         "a letter or digit, no '..')", value)
-    return value
+def safe_name(value: object) -> bool:
+    """True if ``value`` can be a folder name inside a results folder (no path, no '..')."""
+    return isinstance(value, str) and _NAME.fullmatch(value) is not None
 
 
 class _Loader(yaml.SafeLoader):

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import interventions
-from .inputs import NAME_PATTERN, InputError, Plain, describe_type, located, read_yaml
+from .inputs import NAME_PATTERN, NAME_RULE, InputError, Plain, describe_type, located, read_yaml
 from .params import CalendarParams, OverrideError, Params, to_dict, with_overrides
 
 # Until the lead makes them subclasses of InputError, parameter and intervention errors are
@@ -94,6 +94,8 @@ def describe(exc: ValidationError, model: type[BaseModel], where: str = "") -> t
         return loc, "one of " + ", ".join(model.model_fields), err["loc"][-1]
     if err["type"] == "missing":
         return loc, "a value", "nothing"
+    if err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return loc, NAME_RULE, err.get("input")
     return loc, err["msg"].removeprefix("Value error, ").removeprefix("Input should be "), err.get("input")
 
 
@@ -125,8 +127,6 @@ def _resolve(path: Path, chain: tuple[Path, ...], done: dict[Path, dict]) -> dic
         doc = ScenarioDocument.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(path, *describe(exc, ScenarioDocument)) from None
-    if ".." in doc.name:
-        raise ScenarioError(path, "name", "a name without '..'", doc.name)
     try:
         interventions.parse(doc.interventions)  # report a bad entry against the file that has it
     except _UNLOCATED as exc:

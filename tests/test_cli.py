@@ -52,6 +52,7 @@ def test_bad_scenario_is_one_clear_line_without_traceback(tmp_path):
 def test_validate_reports_good_and_bad(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nrun: {replications: 0}\n")
-    assert main(["validate", str(ROOT / "scenarios" / "baseline.yaml"), str(bad)]) == 1
+    assert main(["validate", str(ROOT / "scenarios" / "baseline.yaml"), str(bad)]) == 2
     captured = capsys.readouterr()
-    assert "ok   " in captured.out and "run.replications" in captured.err
+    assert "ok   " in captured.out
+    assert captured.err == f"error: {bad}: run.replications: expected greater than or equal to 1, found 0\n"
