@@ -43,8 +43,13 @@ def half_width(values: np.ndarray) -> float:
     return float(sps.t.ppf(0.5 + LEVEL / 2, n - 1) * sd / np.sqrt(n)) if sd > 0 else 0.0
 
 
-def verdict(diff: float, hw: float, better: str | None) -> str:
-    if np.isnan(diff) or np.isnan(hw) or abs(diff) <= hw:
+NO_DATA = "no data"  # fewer than 2 paired runs: no interval, so no verdict either way
+
+
+def verdict(diff: float, hw: float, better: str | None, n: int = 2) -> str:
+    if n < 2 or np.isnan(diff) or np.isnan(hw):
+        return NO_DATA
+    if abs(diff) <= hw:
         return "no clear difference"
     up = diff > 0
     if better is None:
@@ -75,8 +80,9 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
             if base is not None and scenario != baseline:
                 d = x - base
                 hw = half_width(d)
-                mean_d = float(np.nanmean(d)) if (~np.isnan(d)).any() else np.nan
-                row.update(diff=mean_d, diff_ci=hw, verdict=verdict(mean_d, hw, better))
+                pairs = int((~np.isnan(d)).sum())
+                mean_d = float(np.nanmean(d)) if pairs else np.nan
+                row.update(diff=mean_d, diff_ci=hw, verdict=verdict(mean_d, hw, better, pairs))
             rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("diff", "diff_ci"):
