@@ -28,6 +28,7 @@ def cmd_run(args) -> int:
     seed = scenario.run.seed if args.seed is None else args.seed
     cal = scenario.params.calendar
     out = Path(args.out or f"results/{scenario.name}")
+    out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be written is refused before the run
     print(f"leadsim {__version__}: {scenario.name} (seed {seed}, replication {args.replication}); "
           f"warm-up {cal.start_year}–{cal.report_from - 1}, reporting {cal.report_from}–{cal.end_year - 1}",
           file=sys.stderr)

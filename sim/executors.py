@@ -144,18 +144,21 @@ class Dask:
         from dask.distributed import Client, LocalCluster
         self._cluster = None
         if scheduler == "local":
-            # no dashboard unless asked: it is an open HTTP port
-            with dask.config.set(LOCAL_WORKER_CONFIG), _sigint_ignored():
+            # No dashboard unless asked. Dask's scheduler always opens an HTTP port (8787 by
+            # default) for its routes; without a dashboard it serves none, on a free loopback port.
+            config = LOCAL_WORKER_CONFIG if dashboard else {**LOCAL_WORKER_CONFIG, "distributed.scheduler.http.routes": []}
+            quiet = {} if dashboard else {"scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+            with dask.config.set(config), _sigint_ignored():
                 self._cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=dashboard,
-                                             silence_logs=logging.ERROR)
+                                             silence_logs=logging.ERROR, **quiet)
             self._client = Client(self._cluster)
             self.name = f"Dask local cluster ({jobs} workers)"
             if dashboard:
                 self.name += f", dashboard {self._client.dashboard_link}"
         else:
             try:
-                self._client = Client(scheduler, timeout="30s")
+                self._client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ExecutorError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
                                     f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None

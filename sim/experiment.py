@@ -151,64 +151,61 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     _check_counts(reps, max_reps, seed, precision)
     period = _parse_period(period, scenarios)
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
-    with Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
-               fresh=fresh) as store:
-        if store.stale and progress:
-            print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or another "
-                  "version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
-        n, reason, total, executor_name = _replicate(store, scenarios, baseline, reps, (jobs, scheduler, dashboard),
-                                                     seed, period, precision, max_reps, keep_events, progress)
-        if store.damaged:
-            print(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; moved to "
-                  f"{out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
-                                                  for p, why in store.damaged[:3])
-                  + ("; …" if len(store.damaged) > 3 else ""), file=sys.stderr)
-        values = run_values(store.kpis(names, period, n), period)
-        table = stats.compare(values, baseline.name if baseline else None)
-        table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
-        store.consolidate(n)
-        files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
-    return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor_name,
+    executor = executors.make(jobs, scheduler, dashboard)  # checks its arguments before anything is written
+    total = Execution()
+    try:
+        with Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
+                   fresh=fresh) as store:
+            if store.stale and progress:
+                print(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
+                      "another version of a scenario; they are ignored (use --fresh to delete them)", file=sys.stderr)
+            n, reason = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
+                                   max_reps, keep_events, progress)
+            if store.damaged:
+                print(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; moved "
+                      f"to {out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
+                                                         for p, why in store.damaged[:3])
+                      + ("; …" if len(store.damaged) > 3 else ""), file=sys.stderr)
+            values = run_values(store.kpis(names, period, n), period)
+            table = stats.compare(values, baseline.name if baseline else None)
+            table.insert(2, "unit", table.kpi.map(lambda k: metrics.KPIS.get(k, ("",))[0]))
+            store.consolidate(n)
+            files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
+    finally:
+        executor.close(cancel=total.interrupted)
+    return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
                       reason, total)
 
 
-def _replicate(store, scenarios, baseline, reps, where, seed, period, precision, max_reps, keep_events,
-               progress) -> tuple[int, str, Execution, str]:
-    """Make the runs still missing; with ``precision``, add replications until it is reached.
-    Returns (replications, why it stopped, what was done, executor name)."""
+def _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision, max_reps, keep_events,
+               progress) -> tuple[int, str]:
+    """Make the runs still missing (counted in ``total``); with ``precision``, add replications
+    until it is reached. Returns (replications, why it stopped)."""
     names = [s.name for s in scenarios]
-    executor = executors.make(*where)
-    n, reason, total = reps, "", Execution()
-    try:
-        while True:
-            tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
-            done = run_tasks(store, tasks, executor, progress)
-            total.ran += done.ran
-            total.skipped += done.skipped
-            total.failures += done.failures
-            if done.interrupted:
-                total.interrupted = True
-                reason = "interrupted"
-                break
-            if not precision:
-                break
-            table = summarise(store, names, baseline.name, period, n)
-            worst = _worst_ratio(table, precision, baseline.name)
-            if worst <= 1.0:
-                reason = f"precision reached with {n} replications"
-                break
-            if n >= max_reps:
-                reason = f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
-                break
-            # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
-            aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
-            n = min(max_reps, max(n + 2, aim))
-            if progress:
-                print(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
-                      "replications", file=sys.stderr)
-    finally:
-        executor.close(cancel=total.interrupted)
-    return n, reason, total, executor.name
+    n, reason = reps, ""
+    while True:
+        tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
+        done = run_tasks(store, tasks, executor, progress)
+        total.ran += done.ran
+        total.skipped += done.skipped
+        total.failures += done.failures
+        if done.interrupted:
+            total.interrupted = True
+            return n, "interrupted"
+        if not precision:
+            return n, reason
+        table = summarise(store, names, baseline.name, period, n)
+        worst = _worst_ratio(table, precision, baseline.name)
+        if worst <= 1.0:
+            return n, f"precision reached with {n} replications"
+        if n >= max_reps:
+            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
+        # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
+        aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
+        n = min(max_reps, max(n + 2, aim))
+        if progress:
+            print(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
+                  "replications", file=sys.stderr)
 
 
 def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int],
