@@ -235,3 +235,49 @@ def test_sampled_designs_cover_the_ranges(scenarios):
             assert sorted(np.floor(lf / 0.05).astype(int)) == list(range(8))
         assert set(values["params.recruitment.interim_probability.director"]) == {0.2, 0.8}
         assert sweep.points[0].params.performance.leadership_feedback == lf.iloc[0]
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.add(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent(scenarios, tmp_path, sig):
+    """Kill only the parent (not its group): its worker processes and multiprocessing's resource
+    tracker must not live on (each worker holds ~370 MB on the full model)."""
+    out = tmp_path / "orphans"
+    proc = _leadsim("compare", str(scenarios / "small.yaml"), str(scenarios / "small_nd.yaml"), "--reps", "20",
+                    "--out", str(out), "--jobs", "2", "--quiet")
+    _wait_for_runs(out, 1, proc)
+    children = _children(proc.pid)
+    assert len(children) >= 2, children  # two workers (and the resource tracker)
+    os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    if sig == signal.SIGTERM:  # like Ctrl-C: a clean stop, runs kept
+        assert proc.returncode == 130 and "Traceback" not in err and "resume" in err, err
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.2)
+    assert not [pid for pid in children if _alive(pid)], "orphaned processes"
+    resumed = _leadsim("compare", str(scenarios / "small.yaml"), str(scenarios / "small_nd.yaml"), "--reps", "3",
+                       "--out", str(out), "--jobs", "1", "--quiet")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err  # the folder is not left locked
