@@ -69,7 +69,10 @@ def _period(text: str | None):
 
 def _report_comparison(result, title: str, args) -> int:
     keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
-    textout.print_comparison(result.table, title, keys)
+    if result.table.empty:
+        print(f"{title}: no finished runs yet", file=sys.stderr)
+    else:
+        textout.print_comparison(result.table, title, keys)
     if args.report and not result.execution.interrupted:
         from . import report, store
         if args.report_year is not None:

@@ -5,8 +5,8 @@ order; results do not depend on the executor because each run's randomness comes
 own (seed, replication) streams. Ctrl-C (or SIGTERM, which the command line turns into Ctrl-C)
 cancels what has not started and stops the workers; runs already saved are kept.
 
-Local workers die with their parent: they are born ignoring SIGINT (so a Ctrl-C while one is still
-starting prints no traceback), ask Linux to kill them when the parent dies (PR_SET_PDEATHSIG), and
+Local workers die with their parent: they are born with SIGINT blocked (so a Ctrl-C while one is
+still starting prints no traceback), ask Linux to kill them when the parent dies (PR_SET_PDEATHSIG), and
 a watchdog thread exits them if their parent changes (other systems, or a parent that ends while
 they start).
 """

@@ -61,11 +61,14 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
     """Summary of per-run values (columns scenario, replication, kpi, group, value): one row per
     KPI × group × scenario with mean, 95% interval and the paired difference against ``baseline``
     (runs are paired by replication; no differences when ``baseline`` is None)."""
+    columns = ["kpi", "group", "scenario", "n", "mean", "ci", "diff", "diff_ci", "verdict"]
+    if values.empty:  # e.g. stopped before any run finished
+        return pd.DataFrame(columns=columns)
     order = list(dict.fromkeys(values.scenario))
+    if baseline is not None and baseline not in order:  # no baseline runs (yet): differences read "no data"
+        order.insert(0, baseline)
     wide = values.pivot_table(index=["kpi", "group", "replication"], columns="scenario", values="value",
                               aggfunc="first", dropna=False).reindex(columns=order)
-    if baseline is not None and baseline not in wide.columns:
-        raise ValueError(f"baseline scenario {baseline!r} has no results")
     kpi_order = {k: i for i, k in enumerate(dict.fromkeys(values.kpi))}
     rows = []
     for (kpi, group), block in sorted(wide.groupby(level=["kpi", "group"], sort=False),

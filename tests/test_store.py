@@ -195,3 +195,30 @@ def test_run_files_carry_their_identity(pair, tmp_path):
     key = json.loads((out / "experiment.json").read_text())["scenarios"]["b"]["key"]
     assert meta[b"leadsim.scenario"] == b"b" and meta[b"leadsim.key"] == key.encode()
     assert meta[b"leadsim.replication"] == b"0" and meta[b"leadsim.seed"] == b"3"
+
+
+@pytest.mark.parametrize("stop_at", [0, 1])
+def test_ctrl_c_before_the_baseline_has_a_run_is_clean(pair, tmp_path, monkeypatch, capsys, stop_at):
+    """Stopped when no run (0) or only the other scenario's first run (1) is saved: exit 130, the
+    table says "no data", and no traceback."""
+    from sim import tasks
+    from sim.cli import main
+    real, calls = tasks.run_one, []
+
+    def interrupted(scenario, replication=0, seed=None):
+        calls.append(scenario.name)
+        if len(calls) > stop_at:
+            raise KeyboardInterrupt
+        return real(scenario, replication=replication, seed=seed)
+    monkeypatch.setattr(tasks, "run_one", interrupted)
+    # the other scenario first, so with stop_at=1 only it has a run
+    code = main(["compare", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--reps", "2", "--jobs", "1",
+                 "--quiet", "--out", str(tmp_path / "out")] if stop_at == 0 else
+                ["compare", str(tmp_path / "b.yaml"), str(tmp_path / "a.yaml"), "--reps", "2", "--jobs", "1",
+                 "--quiet", "--out", str(tmp_path / "out")])
+    assert code == 130
+    err = capsys.readouterr().err
+    assert "run the same command again to resume" in err and "Traceback" not in err
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv") if stop_at else None
+    if table is not None:
+        assert (table.loc[table.scenario != "b", "verdict"].fillna("no data") == "no data").all()
