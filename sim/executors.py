@@ -34,7 +34,7 @@ class ExecutorError(ValueError):
     """Runs cannot be executed as asked (e.g. an unreachable scheduler); meant for the user."""
 
 
-def _worker_start(parent: int) -> None:
+def worker_start(parent: int) -> None:
     """In each worker: leave Ctrl-C to the parent, and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
@@ -53,7 +53,7 @@ def _watch_parent(parent: int) -> None:
 
 
 @contextlib.contextmanager
-def _sigint_blocked():
+def sigint_blocked():
     """Processes this thread starts inside inherit SIGINT blocked (the mask survives exec), so a
     Ctrl-C that reaches a worker still importing cannot print a traceback; the parent still gets
     its Ctrl-C (delivered on leaving, if not already to another thread)."""
@@ -69,7 +69,7 @@ def _sigint_blocked():
 
 @contextlib.contextmanager
 def _sigint_ignored():
-    """Like ``_sigint_blocked`` for processes other threads start (Dask's nannies): SIGINT is
+    """Like ``sigint_blocked`` for processes other threads start (Dask's nannies): SIGINT is
     ignored process-wide meanwhile, and children inherit that (Python keeps an inherited SIG_IGN)."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -100,10 +100,10 @@ class Processes:
         self.jobs = jobs
         self.name = f"{jobs} local processes"
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
-                                         initializer=_worker_start, initargs=(os.getpid(),))
+                                         initializer=worker_start, initargs=(os.getpid(),))
 
     def map(self, fn: Callable, tasks: Iterable) -> Iterator:
-        with _sigint_blocked():  # workers are spawned by submit, in this thread
+        with sigint_blocked():  # workers are spawned by submit, in this thread
             futures = [self._pool.submit(fn, t) for t in tasks]
         try:
             for fut in as_completed(futures):

@@ -133,3 +133,21 @@ def test_report_year_outside_the_window_is_one_line(tmp_path):
     done = leadsim("compare", scenario, tmp_path / "twin.yaml", "--reps", "2", "--out", out, "--jobs", "1", "--quiet")
     assert done.returncode == 0, done.stderr
     assert_one_error_line(leadsim("report", out, "--year", "1990"), "reporting window of tiny (2005–2009)")
+
+
+def test_a_full_disk_is_one_line(tmp_path, capsys, monkeypatch):
+    import errno
+    from sim import store
+    scenario, twin = tmp_path / "tiny.yaml", tmp_path / "twin.yaml"
+    scenario.write_text(SMALL)
+    twin.write_text(SMALL.replace("name: tiny", "name: twin"))
+    out = tmp_path / "out"
+
+    def full(path, table):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path.parent / f".{path.name}.x.tmp"))
+    monkeypatch.setattr(store.files, "write_parquet", full)
+    code = main(["compare", str(scenario), str(twin), "--reps", "1", "--jobs", "1", "--quiet", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith(f"error: cannot write {out}/runs/tiny.")
+    assert err.strip().endswith(": No space left on device")
