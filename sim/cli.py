@@ -15,7 +15,7 @@ import pandas as pd
 from . import __version__, files, textout
 from .executors import ExecutorError
 from .experiment import MAX_SEED, ExperimentError
-from .inputs import InputError
+from .errors import InputError
 from .scenario import load
 from .store import StoreError
 

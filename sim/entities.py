@@ -56,6 +56,7 @@ class Post:
     search_open: bool = False
     vacant_since: float = float("nan")
     exit_token: int = 0       # invalidates stale scheduled exits
+    succession: int = 0       # identity of the holder being replaced: names the search's and interim's draws
 
     @property
     def is_ceo(self) -> bool:
@@ -72,6 +73,7 @@ class People:
         "entered": np.float64, "appraisals": np.int16, "ready": bool, "programmes": np.int16,
         "in_programme": np.int8, "programme_end": np.float64, "trainee_end": np.float64,
         "reserved": bool, "unattached_since": np.float64, "last_role": np.int8,
+        "key": np.uint64,  # stable identity across scenarios: names this person's random draws
     }
     SCORES = 3  # appraisal history kept: the last three yearly scores
 

@@ -4,8 +4,8 @@ Every input file (scenarios, sweeps, calibration targets and parameters) goes th
 ``read_yaml``: the file must be a regular file of at most ``MAX_BYTES``, UTF-8, YAML without
 duplicate keys, nested at most ``MAX_DEPTH`` deep and at most ``MAX_NODES`` values once aliases
 are expanded. Any failure — decoding, parsing, a tag that cannot be built such as
-``!!int abc`` — becomes one ``InputError``: ``FILE: KEY.PATH: expected X, found Y``, where
-``found`` is a short excerpt, never the file's content.
+``!!int abc`` — becomes one ``InputError`` (``sim/errors.py``): ``FILE: KEY.PATH: expected X,
+found Y``, where ``found`` is a short excerpt, never the file's content.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
+from .errors import InputError, Plain
+
 MAX_BYTES = 1_000_000       # the largest shipped file is ~10 KB
 MAX_DEPTH = 40              # scenario documents nest ~6 deep
 MAX_NODES = 200_000         # values after expanding aliases (a "billion laughs" stops here)
-EXCERPT = 60                # characters of a found value shown in a message
 
 # Names become folder and file names: letters, digits, '_', '-' and '.', never a path ('/').
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$"
@@ -28,50 +29,10 @@ NAME_RULE = "a name of at most 80 letters, digits, '_', '-' and '.', starting wi
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")  # sweep points add a suffix to a name
 
 
-class Plain(str):
-    """A found value that is a description ("a directory"), shown without quotes."""
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def excerpt(found: Any) -> str:
-    """A found value as shown in a message: its repr, cut to a short single line."""
-    if isinstance(found, str) and found == "nothing":
-        return found
-    text = repr(found)
-    if len(text) > EXCERPT:
-        text = text[:EXCERPT - 1] + "…"
-    return text.replace("\n", "\\n")
-
-
-class InputError(ValueError):
-    """An input is not valid; the message, one line, is meant for the person who wrote it:
-    ``FILE: KEY.PATH: expected X, found Y`` (without ``FILE:`` when no file is involved)."""
-
-    def __init__(self, file: str | Path | None, path: str, expected: str, found: Any):
-        self.file = str(file) if file is not None else None
-        self.path, self.expected, self.found = path, expected, found
-        where = f"{self.file}: {path}" if self.file else path
-        super().__init__(f"{where}: expected {expected}, found {excerpt(found)}")
-
-    def at(self, file: str | Path, prefix: str = "") -> "InputError":
-        """The same problem, reported against ``file`` (key path optionally wrapped as ``PREFIX (PATH)``)."""
-        path = f"{prefix} ({self.path})" if prefix else self.path
-        return InputError(file, path, self.expected, self.found)
-
-
-class PathError(InputError):
-    """A problem at a key path found before the file is known (parameter and intervention
-    checks); callers re-raise it with ``exc.at(file)``."""
-
-    def __init__(self, path: str, expected: str, found: Any):
-        super().__init__(None, path, expected, found)
-
-
 def located(exc: Exception, file: str | Path, prefix: str = "") -> InputError:
-    """Any error carrying ``path``, ``expected`` and ``found`` as an ``InputError`` naming ``file``."""
-    if isinstance(exc, InputError):
-        return exc.at(file, prefix)
+    """An error carrying ``path``, ``expected`` and ``found`` (an ``InputError`` without a file,
+    an ``InterventionError``) as an ``InputError`` naming ``file``; with ``prefix`` the key path
+    reads ``PREFIX (PATH)`` (a sweep factor that a scenario rejects)."""
     path = f"{prefix} ({exc.path})" if prefix else exc.path
     return InputError(file, path, exc.expected, exc.found)
 

@@ -33,6 +33,7 @@ import numpy as np
 import simpy
 from simpy.core import URGENT
 
+from .decisions import Decisions, overrides
 from .entities import Organisation, People, Post
 from .params import Params
 from .processes import appraisal, entry, performance, recruitment, training, turnover
@@ -57,13 +58,21 @@ class Tick(simpy.events.Timeout):
 
 
 class Model:
-    """Builds the system, starts the processes and owns the recorder for one replication."""
+    """Builds the system, starts the processes and owns the recorder for one replication.
+
+    Processes do not import one another: where one process sets off another (an exit starts a
+    search; an appointment schedules the new holder's exit) it goes through the model's methods.
+    """
 
     def __init__(self, params: Params, seed: int = 0, replication: int = 0,
                  interventions: Iterable[Any] = ()):
         self.params = params
         self.streams = Streams(seed, replication)
         self.interventions = list(interventions)
+        self._deciders: dict[str, list] = {}
+        for iv in self.interventions:
+            for name in overrides(iv):
+                self._deciders.setdefault(name, []).append(iv)
         cal = params.calendar
         if not cal.start_year < cal.report_from < cal.end_year:
             raise ValueError(f"calendar must have start_year < report_from < end_year, got {cal}")
@@ -72,24 +81,40 @@ class Model:
         self.people = People(capacity=65536)
         self.orgs: list[Organisation] = []
         self.posts: list[Post] = []
-        self.pools: dict[str, np.ndarray] = {}
-        self.programme_catalogue: dict = {}
+        self.org_region = np.empty(0, dtype=np.int8)       # region of each trust, for vectorised lookups
+        self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
+        self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
+        self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
         for prog in params.training.programmes:
             training.index(self, prog)
         performance.build_organisations(self)
         entry.initial_population(self)
+        self.initial_headcount = int(self.people.alive[: self.people.n].sum())
         recruitment.rebuild_pools(self)
         self.env.process(self._yearly())
         for org in self.orgs:
             self.env.process(performance.inspections(self, org))
 
     # -- interventions -------------------------------------------------------------------------
-    def hook(self, name: str, value, **context):
-        """Let active interventions adjust ``value`` at the named decision; never mutates params."""
-        for iv in self.interventions:
-            if iv.active(self.env.now):
-                value = iv.adjust(name, value, self, **context)
+    def decide(self, decision: Callable, value, **context):
+        """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``)."""
+        deciders = self._deciders.get(decision.__name__)
+        if not deciders:
+            return value
+        now = self.env.now
+        for iv in deciders:
+            if iv.active(now):
+                value = getattr(iv, decision.__name__)(value, model=self, **context)
         return value
+
+    # -- what one process asks of another ----------------------------------------------------------
+    def start_exit(self, post: Post, cause: str, abrupt: bool, notice: float | None = None) -> None:
+        """The holder of ``post`` will leave (recruitment handles notice, vacancy and search)."""
+        recruitment.start_exit(self, post, cause, abrupt, notice)
+
+    def schedule_exits(self, posts: Iterable[Post], until: float) -> None:
+        """Draw when and why each holder of ``posts`` leaves before ``until`` (turnover)."""
+        turnover.schedule_exits(self, posts, until)
 
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):
@@ -97,7 +122,7 @@ class Model:
         for year in range(cal.start_year, cal.end_year):
             if year > cal.start_year:
                 self.recorder.snapshot(year - 1, self.orgs, self.posts, self.people)
-            performance.update_quality(self)
+            performance.update_quality(self, year)
             turnover.feeder_leavers(self, year)
             training.run_programmes(self, year)
             appraisal.appraise(self, year)
@@ -117,3 +142,6 @@ class Model:
 
     def process(self, gen_factory: Callable, *args):
         return self.env.process(gen_factory(self, *args))
+
+
+__all__ = ["Decisions", "Model", "Tick"]

@@ -1,37 +1,25 @@
-"""Model parameters: frozen, grouped by process, every field with a unit and a source.
+"""Model parameters: frozen pydantic models, grouped by process, every field with a unit and a source.
 
-A parameter is declared with :func:`P`, which stores its unit and its source (a citation
-from ``shared/evidence/published_figures.md`` or the word "assumption") as dataclass field
-metadata, so the assumptions register can be generated rather than written by hand.
-Parameters are never mutated: :func:`with_overrides` returns a new object.
+A parameter is declared with :func:`P`, which stores its unit and its source (a citation from
+``shared/evidence/published_figures.md`` or the word "assumption") as field metadata, so the
+assumptions register and the JSON Schema are generated rather than written by hand. Bounds are
+part of each field's type: anything that validates also runs (no zero search times, no endless
+inspection loops, no multipliers that overflow). Parameters are never mutated:
+:func:`with_overrides` returns a new, validated object.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import InputError
 
 KF2018 = "KF & NHSP, Leadership in today's NHS, 2018"
-KF2014 = "KF (Janjua), Leadership vacancies in the NHS, 2014"
 ASSUMPTION = "assumption"
-
-
-def P(default: Any, unit: str, source: str, lo: float | None = 0.0, hi: float | None = None):
-    """A parameter field: ``default`` plus its unit, source and allowed range as metadata.
-
-    Numbers (and the values of a mapping) must lie in [lo, hi]; ``lo=None`` allows negatives.
-    """
-    meta = {"unit": unit, "source": source, "lo": lo, "hi": hi}
-    if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: _copy(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-def _copy(value):
-    return dict(value) if isinstance(value, dict) else list(value)
-
 
 ROLES = ("chief_executive", "finance", "medical", "nursing", "operations", "people", "strategy")
 CORE_ROLES = ROLES[:5]
@@ -42,296 +30,488 @@ REGIONS = ("london", "south_east", "south_west", "east_of_england", "midlands",
 GRADES = ("graduate_trainee", "middle_manager", "senior_manager", "executive_director", "chief_executive")
 ORIGINS = ("graduate_scheme", "internal_manager", "clinician", "external")
 PROFESSIONS = ("non_clinical", "doctor", "nurse", "allied_health")
+CAUSES = ("retire", "leave_nhs", "move_trust", "removed")
+
+Role = Literal["chief_executive", "finance", "medical", "nursing", "operations", "people", "strategy"]
+Rating = Literal["outstanding", "good", "requires_improvement", "inadequate"]
+TrustType = Literal["acute", "specialist", "mental_health", "community", "ambulance"]
+Region = Literal["london", "south_east", "south_west", "east_of_england", "midlands",
+                 "north_east_and_yorkshire", "north_west"]
+Grade = Literal["graduate_trainee", "middle_manager", "senior_manager", "executive_director", "chief_executive"]
+FeederGrade = Literal["graduate_trainee", "middle_manager", "senior_manager"]
+ReadyGrade = Literal["middle_manager", "senior_manager", "executive_director"]
+ProgrammeGrade = Literal["middle_manager", "senior_manager", "executive_director"]
+Origin = Literal["graduate_scheme", "internal_manager", "clinician", "external"]
+Profession = Literal["non_clinical", "doctor", "nurse", "allied_health"]
+Clinical = Literal["doctor", "nurse", "allied_health"]
+Cause = Literal["retire", "leave_nhs", "move_trust", "removed"]
+Level = Literal["chief_executive", "director"]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+# Bounded numbers: every time, rate and multiplier has the range its meaning implies.
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0, le=10.0)]           # per year
+Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+Positive = Annotated[float, Field(gt=0.0, le=1000.0)]
+Capability = Annotated[float, Field(ge=-10.0, le=10.0)]   # in SD units
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
-@dataclass(frozen=True)
-class CalendarParams:
-    start_year: int = P(1998, "calendar year", "assumption: warm-up starts 12 years before reporting")
-    report_from: int = P(2010, "calendar year", "assumption: the published figures start in 2011-2014")
-    end_year: int = P(2035, "calendar year (exclusive)", "assumption: horizon long enough for 2030 effects")
+def P(default: Any, unit: str, source: str, **bounds) -> Any:
+    """A parameter field: ``default`` plus its unit and source (shown by ``leadsim params``).
+
+    Numeric bounds (``ge``, ``le``, ``gt``) apply to the field itself; for mappings the value type
+    carries them.
+    """
+    extra = {"unit": unit, "source": source}
+    if isinstance(default, (dict, list, tuple)):
+        return Field(default_factory=lambda: _copy(default), json_schema_extra=extra, description=unit, **bounds)
+    return Field(default, json_schema_extra=extra, description=unit, **bounds)
 
 
-@dataclass(frozen=True)
-class SystemParams:
-    trusts_by_type: dict = P({"acute": 136, "specialist": 18, "mental_health": 54, "community": 15,
-                              "ambulance": 10},
-                             "trusts", "CQC Mar 2017 (136+18 acute); RCPsych (≈50 MH); NHSP 2017 total 233", hi=1000)
-    region_shares: dict = P({"london": 0.17, "south_east": 0.15, "south_west": 0.11,
-                             "east_of_england": 0.10, "midlands": 0.19,
-                             "north_east_and_yorkshire": 0.14, "north_west": 0.14},
-                            "share of trusts", "assumption: approximate NHS England regional split, 7 regions", hi=1.0)
-    optional_post_share: dict = P({"people": 0.6, "strategy": 0.4}, "share of trusts with the post",
-                                  "assumption: 5 voting executives typical (trust board pages)", hi=1.0)
-    initial_rating_mix: dict = P({"outstanding": 0.03, "good": 0.30, "requires_improvement": 0.61,
-                                  "inadequate": 0.07}, "share of trusts",
-                                 "HSJ 2016, More than half of trusts require improvement", hi=1.0)
+def _copy(value):
+    return dict(value) if isinstance(value, dict) else tuple(value)
 
 
-@dataclass(frozen=True)
-class WorkforceParams:
-    middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE", hi=1_000_000)
-    senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE", hi=1_000_000)
-    women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", hi=1.0)
-    ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", hi=1.0)
-    profession_mix: dict = P({"non_clinical": 0.70, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
-                             "share of senior managers", "assumption: clinical managers within management grades", hi=1.0)
-    leave_rate: dict = P({"graduate_trainee": 0.025, "middle_manager": 0.083, "senior_manager": 0.08},
-                         "per year", "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1", hi=1.0)
-    capability_growth: float = P(0.03, "SD of capability per year", ASSUMPTION)
-    initial_capability: dict = P({"middle_manager": 0.1, "senior_manager": 0.7, "executive_director": 2.2,
-                                  "chief_executive": 3.0}, "mean capability (SD units) at the start of warm-up",
-                                 "assumption: near the steady state of a 55-year baseline run, so warm-up is short",
-                                 lo=None)
-    initial_programme_share: dict = P({"middle_manager": 0.15, "senior_manager": 0.2, "executive_director": 0.55,
-                                       "chief_executive": 0.7}, "share who completed the programme of the grade below",
-                                      "assumption: near the steady state of a 55-year baseline run", hi=1.0)
-    capability_sd: float = P(1.0, "SD", "assumption: capability is standardised at entry")
+class Group(BaseModel):
+    """A group of parameters: frozen, no unknown keys, strict types, no NaN or infinity."""
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
-@dataclass(frozen=True)
-class EntryParams:
-    graduate_intake: dict = P({1998: 170, 2004: 173, 2005: 183, 2006: 213, 2007: 210, 2008: 196,
-                               2009: 245, 2010: 150, 2018: 100, 2019: 200, 2023: 250},
-                              "trainees per year (step function of calendar year)",
-                              "GP Online 2009; Guardian 2009; HSJ 2010; NHS Leadership Academy; 1998-2003 assumption", hi=100_000)
-    graduate_intake_multiplier: float = P(1.0, "× intake", "lever; 1 = published intake")
-    graduate_length: float = P(2.0, "years", "NHS Leadership Academy: 2 years (finance 2.5)")
-    graduate_finance_share: float = P(0.2, "share of cohort on the 2.5-year finance stream", ASSUMPTION, hi=1.0)
-    graduate_job_at_completion: float = P(0.89, "probability", "HSJ 2010: 89% of 2008 cohort had an NHS job", hi=1.0)
-    graduate_capability_mean: float = P(0.3, "SD above internal managers", "assumption: selective scheme", lo=None)
-    graduate_early_leave_rate: float = P(0.06, "per year, first 3 years after completion",
-                                         "assumption; Smith 2015 anecdote that many do not intend to stay", hi=1.0)
-    clinicians_per_year: dict = P({"doctor": 120, "nurse": 350, "allied_health": 80},
-                                  "clinicians entering senior management per year", ASSUMPTION, hi=100_000)
-    external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION, hi=1.0)
-    external_capability: dict = P({"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
-                                  "mean capability (SD units) of applicants from outside the NHS",
-                                  "assumption; Kerr 2018: few leaders recruited from other sectors", lo=None)
+def invalid(expected: str, found: Any) -> PydanticCustomError:
+    """A check across fields failed: what was expected and what was found (for the one-line error)."""
+    return PydanticCustomError("constraint", "expected {expected}", {"expected": expected, "found": found})
+
+
+def _positive_total(values: Mapping[str, float], what: str) -> None:
+    if sum(values.values()) <= 0:
+        raise invalid(f"{what} with at least one share above 0", dict(values))
+
+
+class CalendarParams(Group):
+    start_year: Year = P(1998, "calendar year", "assumption: warm-up starts 12 years before reporting")
+    report_from: Year = P(2010, "calendar year", "assumption: the published figures start in 2011-2014")
+    end_year: Year = P(2035, "calendar year (exclusive)", "assumption: horizon long enough for 2030 effects")
+
+    @model_validator(mode="after")
+    def _order(self):
+        if not self.start_year < self.report_from < self.end_year:
+            raise invalid("start_year < report_from < end_year",
+                          f"{self.start_year}, {self.report_from}, {self.end_year}")
+        return self
+
+
+class SystemParams(Group):
+    trusts_by_type: dict[TrustType, Annotated[int, Field(ge=0, le=1000)]] = P(
+        {"acute": 136, "specialist": 18, "mental_health": 54, "community": 15, "ambulance": 10},
+        "trusts", "CQC Mar 2017 (136+18 acute); RCPsych (≈50 MH); NHSP 2017 total 233")
+    region_shares: dict[Region, Share] = P(
+        {"london": 0.17, "south_east": 0.15, "south_west": 0.11, "east_of_england": 0.10, "midlands": 0.19,
+         "north_east_and_yorkshire": 0.14, "north_west": 0.14},
+        "share of trusts", "assumption: approximate NHS England regional split, 7 regions")
+    optional_post_share: dict[Literal["people", "strategy"], Share] = P(
+        {"people": 0.6, "strategy": 0.4}, "share of trusts with the post",
+        "assumption: 5 voting executives typical (trust board pages)")
+    initial_rating_mix: dict[Rating, Share] = P(
+        {"outstanding": 0.03, "good": 0.30, "requires_improvement": 0.61, "inadequate": 0.07}, "share of trusts",
+        "HSJ 2016, More than half of trusts require improvement")
+
+    @model_validator(mode="after")
+    def _totals(self):
+        if sum(self.trusts_by_type.values()) <= 0:
+            raise invalid("at least one trust", dict(self.trusts_by_type))
+        _positive_total(self.region_shares, "region shares")
+        _positive_total(self.initial_rating_mix, "a rating mix")
+        return self
+
+
+class WorkforceParams(Group):
+    middle_managers: int = P(20000, "people", "NHS workforce statistics 2016: 'managers' 20,986 FTE", ge=0, le=200_000)
+    senior_managers: int = P(9600, "people", "NHS workforce statistics 2016: 'senior managers' 9,606 FTE",
+                             ge=0, le=100_000)
+    women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", ge=0, le=1)
+    ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", ge=0, le=1)
+    profession_mix: dict[Profession, Share] = P(
+        {"non_clinical": 0.70, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
+        "share of senior managers", "assumption: clinical managers within management grades")
+    middle_profession_mix: dict[Profession, Share] = P(
+        {"non_clinical": 0.85, "doctor": 0.0, "nurse": 0.10, "allied_health": 0.05},
+        "share of middle managers", "assumption: few clinicians among middle managers")
+    ceo_profession_mix: dict[Profession, Share] = P(
+        {"non_clinical": 0.67, "doctor": 0.067, "nurse": 0.22, "allied_health": 0.043},
+        "share of chief executives at the start of the warm-up",
+        "NHSP & NHS Leadership Academy, Clinician to chief executive, 2018: ≈1/3 clinical, of whom ≈2/3 nurses, "
+        "≈1/5 doctors")
+    initial_executive_origins: dict[Literal["graduate_scheme", "internal_manager", "external"], Share] = P(
+        {"graduate_scheme": 0.25, "internal_manager": 0.65, "external": 0.10},
+        "share of non-clinical executives at the start of the warm-up, by entry route", ASSUMPTION)
+    initial_tenure_years: float = P(3.0, "mean years in post of executives at the start of the warm-up "
+                                    "(exponential)", "assumption; KF 2018: median CEO tenure 3 years", gt=0, le=30)
+    initial_tenure_cap: float = P(15.0, "longest years in post at the start of the warm-up", ASSUMPTION, ge=0, le=50)
+    initial_years_in_grade: dict[Literal["middle_manager", "senior_manager"], Annotated[float, Field(ge=0, le=40)]] = P(
+        {"middle_manager": 6.0, "senior_manager": 8.0},
+        "longest years in grade of managers at the start of the warm-up (uniform)", ASSUMPTION)
+    leave_rate: dict[FeederGrade, Share] = P(
+        {"graduate_trainee": 0.025, "middle_manager": 0.083, "senior_manager": 0.08}, "per year",
+        "NHS workforce statistics 2014: 8.3% leavers; GMTS Payback 2011: 97.5% retained yr 1")
+    capability_growth: float = P(0.03, "SD of capability per year", ASSUMPTION, ge=0, le=1)
+    initial_capability: dict[Literal["middle_manager", "senior_manager", "executive_director", "chief_executive"],
+                             Capability] = P(
+        {"middle_manager": 0.1, "senior_manager": 0.7, "executive_director": 2.2, "chief_executive": 3.0},
+        "mean capability (SD units) at the start of warm-up",
+        "assumption: near the steady state of a 55-year baseline run, so warm-up is short")
+    initial_programme_share: dict[Literal["middle_manager", "senior_manager", "executive_director",
+                                          "chief_executive"], Share] = P(
+        {"middle_manager": 0.15, "senior_manager": 0.2, "executive_director": 0.55, "chief_executive": 0.7},
+        "share who completed the programme of the grade below", "assumption: near the steady state of a 55-year "
+        "baseline run")
+    capability_sd: float = P(1.0, "SD", "assumption: capability is standardised at entry", gt=0, le=10)
+
+    @model_validator(mode="after")
+    def _mixes(self):
+        for name in ("profession_mix", "middle_profession_mix", "ceo_profession_mix", "initial_executive_origins"):
+            _positive_total(getattr(self, name), name)
+        return self
+
+
+class EntryParams(Group):
+    graduate_intake: dict[Year, Annotated[int, Field(ge=0, le=10_000)]] = P(
+        {1998: 170, 2004: 173, 2005: 183, 2006: 213, 2007: 210, 2008: 196, 2009: 245, 2010: 150, 2018: 100,
+         2019: 200, 2023: 250},
+        "trainees per year (step function of calendar year)",
+        "GP Online 2009; Guardian 2009; HSJ 2010; NHS Leadership Academy; 1998-2003 assumption",
+        min_length=1)
+    graduate_intake_multiplier: float = P(1.0, "× intake", "lever; 1 = published intake", ge=0, le=20)
+    graduate_length: float = P(2.0, "years", "NHS Leadership Academy: 2 years (finance 2.5)", gt=0, le=10)
+    graduate_finance_length: float = P(2.5, "years (finance stream)", "NHS Leadership Academy: finance 2.5 years",
+                                       gt=0, le=10)
+    graduate_finance_share: float = P(0.2, "share of cohort on the finance stream", ASSUMPTION, ge=0, le=1)
+    graduate_job_at_completion: float = P(0.89, "probability", "HSJ 2010: 89% of 2008 cohort had an NHS job",
+                                          ge=0, le=1)
+    graduate_capability_mean: float = P(0.3, "SD above internal managers", "assumption: selective scheme",
+                                        ge=-10, le=10)
+    graduate_early_leave_rate: float = P(0.06, "per year, in the first years after completion",
+                                         "assumption; Smith 2015 anecdote that many do not intend to stay", ge=0, le=1)
+    graduate_early_years: float = P(3.0, "years after completion the early leaving rate applies",
+                                    "assumption: the Smith 2015 concern is about leaving soon after the scheme",
+                                    ge=0, le=20)
+    clinicians_per_year: dict[Clinical, Annotated[int, Field(ge=0, le=10_000)]] = P(
+        {"doctor": 120, "nurse": 350, "allied_health": 80}, "clinicians entering senior management per year",
+        ASSUMPTION)
+    external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION,
+                                     ge=0, le=1)
+    external_capability: dict[Literal["senior_manager", "executive_director", "chief_executive"], Capability] = P(
+        {"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
+        "mean capability (SD units) of applicants from outside the NHS",
+        "assumption; Kerr 2018: few leaders recruited from other sectors")
     clinician_capability: float = P(0.2, "mean capability (SD units) of clinicians entering management",
-                                    ASSUMPTION, lo=None)
+                                    ASSUMPTION, ge=-10, le=10)
 
 
-@dataclass(frozen=True)
-class ProgrammeParams:
-    name: str
-    eligible_grade: str
-    capacity: int
-    duration: float
-    cost_per_place: float
-    capability_gain: float
-    selection: str  # "pull": applicants ranked by score; "push": mandated top of the grade
-    apply_rate: float
-    grants_readiness: bool
-    source: str
+class Programme(Group):
+    """A training programme: who is eligible, how many places, how they are chosen, what it does."""
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="programme name (unique)")
+    eligible_grade: ProgrammeGrade = Field(description="the grade that may take part")
+    capacity: int = Field(ge=0, le=100_000, description="places a year")
+    duration: float = Field(gt=0, le=10, description="years")
+    cost_per_place: float = Field(ge=0, le=1e7, description="£ per place")
+    capability_gain: float = Field(ge=0, le=5, description="capability SD gained on completion")
+    selection: Literal["pull", "push"] = Field(description="pull: applicants ranked by score; push: the best "
+                                                           "appraised of the grade are sent")
+    apply_rate: float = Field(ge=0, le=1, description="share of the eligible who apply (pull)")
+    grants_readiness: bool = Field(description="completion counts towards readiness for the next grade")
+    source: str = Field(description="evidence for the programme's size and cost")
 
 
 def _default_programmes() -> tuple:
     return (
-        ProgrammeParams("senior_manager", "middle_manager", 500, 2.0, 12_000.0, 0.15, "pull", 0.10, False,
-                        "EGA/Mary Seacole (NHS Leadership Academy c.2015: 1,500 EGA starts); cost assumption"),
-        ProgrammeParams("executive_readiness", "senior_manager", 175, 1.0, 15_000.0, 0.20, "pull", 0.10, True,
-                        "Nye Bevan: 524 started since 2012 (NHS Leadership Academy); cost assumption"),
-        ProgrammeParams("aspiring_chief_executive", "executive_director", 14, 1.0, 30_000.0, 0.25, "pull",
-                        0.15, True, "Aspiring Chief Executive programme: ≈14 a cohort, 12 months; cost assumption"),
+        Programme(name="senior_manager", eligible_grade="middle_manager", capacity=500, duration=2.0,
+                  cost_per_place=12_000.0, capability_gain=0.15, selection="pull", apply_rate=0.10,
+                  grants_readiness=False,
+                  source="EGA/Mary Seacole (NHS Leadership Academy c.2015: 1,500 EGA starts); cost assumption"),
+        Programme(name="executive_readiness", eligible_grade="senior_manager", capacity=175, duration=1.0,
+                  cost_per_place=15_000.0, capability_gain=0.20, selection="pull", apply_rate=0.10,
+                  grants_readiness=True,
+                  source="Nye Bevan: 524 started since 2012 (NHS Leadership Academy); cost assumption"),
+        Programme(name="aspiring_chief_executive", eligible_grade="executive_director", capacity=14, duration=1.0,
+                  cost_per_place=30_000.0, capability_gain=0.25, selection="pull", apply_rate=0.15,
+                  grants_readiness=True,
+                  source="Aspiring Chief Executive programme: ≈14 a cohort, 12 months; cost assumption"),
     )
 
 
-@dataclass(frozen=True)
-class TrainingParams:
-    programmes: tuple = field(default_factory=_default_programmes,
-                              metadata={"unit": "programmes", "source": "see each programme"})
+class TrainingParams(Group):
+    programmes: tuple[Programme, ...] = Field(default_factory=_default_programmes, max_length=15,
+                                              json_schema_extra={"unit": "programmes", "source": "see each programme"})
+
+    @model_validator(mode="after")
+    def _unique(self):
+        names = [p.name for p in self.programmes]
+        if len(set(names)) != len(names):
+            raise invalid("programmes with different names", names)
+        return self
 
 
-@dataclass(frozen=True)
-class AppraisalParams:
-    noise_sd: float = P(0.8, "SD of score around capability", "assumption; Messenger 2022: appraisal inconsistent")
-    ethnic_minority_bias: float = P(-0.15, "score shift", "assumption; WRES: lower appointment from shortlisting", lo=None)
-    ready_threshold: dict = P({"middle_manager": 0.8, "senior_manager": 1.0, "executive_director": 1.2},
-                              "mean appraisal score (capability SD)", "assumption")
-    min_years_in_grade: dict = P({"middle_manager": 3, "senior_manager": 3, "executive_director": 2},
-                                 "years", ASSUMPTION)
-    programme_readiness_credit: float = P(0.3, "threshold reduction after a readiness programme", ASSUMPTION)
+class AppraisalParams(Group):
+    noise_sd: float = P(0.8, "SD of score around capability", "assumption; Messenger 2022: appraisal inconsistent",
+                        ge=0, le=10)
+    ethnic_minority_bias: float = P(-0.15, "score shift", "assumption; WRES: lower appointment from shortlisting",
+                                    ge=-5, le=5)
+    ready_threshold: dict[ReadyGrade, Capability] = P(
+        {"middle_manager": 0.8, "senior_manager": 1.0, "executive_director": 1.2},
+        "mean appraisal score (capability SD)", ASSUMPTION)
+    min_years_in_grade: dict[ReadyGrade, Annotated[float, Field(ge=0, le=40)]] = P(
+        {"middle_manager": 3, "senior_manager": 3, "executive_director": 2}, "years", ASSUMPTION)
+    programme_readiness_credit: float = P(0.3, "threshold reduction after a readiness programme", ASSUMPTION,
+                                          ge=0, le=10)
 
 
-@dataclass(frozen=True)
-class RecruitmentParams:
-    search_years: dict = P({"chief_executive": 0.40, "director": 0.33}, "mean years per search round",
-                           "assumption; KF 2014: nursing director posts vacant ≈9 months on average")
-    search_shape: float = P(4.0, "gamma shape", ASSUMPTION)
-    attractiveness: dict = P({"outstanding": 1.2, "good": 1.0, "requires_improvement": 0.85,
-                              "inadequate": 0.6}, "× applicants, ÷ search time",
-                             "Kerr 2018: challenged trusts seen as a professional risk; assumption")
-    special_measures_attractiveness: float = P(0.8, "× attractiveness", ASSUMPTION)
-    willingness: dict = P({"senior_manager": 0.02, "executive_director": 0.03, "chief_executive": 0.01,
-                           "unattached": 0.5}, "probability an eligible ready person applies", ASSUMPTION, hi=1.0)
-    other_region_factor: float = P(0.3, "× willingness for a post outside own region", ASSUMPTION, hi=1.0)
-    external_applicants: dict = P({"chief_executive": 0.4, "director": 0.6}, "mean applicants per search",
-                                  "assumption; Kerr 1.4: little external recruitment")
-    interview_noise_sd: float = P(0.6, "SD", ASSUMPTION)
-    appointable_score: float = P(0.6, "observed score", ASSUMPTION, lo=None)
-    interim_probability: dict = P({"chief_executive": 0.85, "director": 0.6}, "probability of interim cover",
-                                  ASSUMPTION, hi=1.0)
-    interim_delay_years: float = P(0.08, "mean years to find an interim", ASSUMPTION)
-    notice_years: dict = P({"chief_executive": 0.5, "director": 0.5, "senior_manager": 0.25,
-                            "unattached": 0.0}, "years", "assumption: 3-6 month notice periods")
-    unattached_drop_rate: float = P(0.7, "per year: unplaced executives who leave", ASSUMPTION, hi=1.0)
+class RecruitmentParams(Group):
+    search_years: dict[Level, Annotated[float, Field(ge=0.01, le=10)]] = P(
+        {"chief_executive": 0.40, "director": 0.33}, "mean years per search round",
+        "assumption; KF 2014: nursing director posts vacant ≈9 months on average")
+    search_shape: float = P(4.0, "gamma shape (large: nearly fixed search times)", ASSUMPTION, ge=0.1, le=1e7)
+    attractiveness: dict[Rating, Annotated[float, Field(ge=0.01, le=100)]] = P(
+        {"outstanding": 1.2, "good": 1.0, "requires_improvement": 0.85, "inadequate": 0.6},
+        "× applicants, ÷ search time", "Kerr 2018: challenged trusts seen as a professional risk; assumption")
+    special_measures_attractiveness: float = P(0.8, "× attractiveness", ASSUMPTION, ge=0.01, le=100)
+    willingness: dict[Literal["senior_manager", "executive_director", "chief_executive", "unattached"], Share] = P(
+        {"senior_manager": 0.02, "executive_director": 0.03, "chief_executive": 0.01, "unattached": 0.5},
+        "probability an eligible ready person applies", ASSUMPTION)
+    other_region_factor: float = P(0.3, "× willingness for a post outside own region", ASSUMPTION, ge=0, le=1)
+    external_applicants: dict[Level, Annotated[float, Field(ge=0, le=50)]] = P(
+        {"chief_executive": 0.4, "director": 0.6}, "mean applicants per search",
+        "assumption; Kerr 1.4: little external recruitment")
+    interview_noise_sd: float = P(0.6, "SD", ASSUMPTION, ge=0, le=10)
+    appointable_score: float = P(0.6, "observed score", ASSUMPTION, ge=-100, le=100)
+    interim_probability: dict[Level, Share] = P(
+        {"chief_executive": 0.85, "director": 0.6}, "probability of interim cover", ASSUMPTION)
+    interim_delay_years: float = P(0.08, "mean years to find an interim", ASSUMPTION, ge=0, le=10)
+    notice_years: dict[Literal["chief_executive", "director", "senior_manager", "unattached"],
+                       Annotated[float, Field(ge=0, le=5)]] = P(
+        {"chief_executive": 0.5, "director": 0.5, "senior_manager": 0.25, "unattached": 0.0}, "years",
+        "assumption: 3-6 month notice periods")
+    unattached_drop_rate: float = P(0.7, "per year: unplaced executives who leave", ASSUMPTION, ge=0, le=1)
 
 
-@dataclass(frozen=True)
-class TurnoverParams:
-    hazard: dict = P({"retire": 0.035, "leave_nhs": 0.05, "move_trust": 0.05, "removed": 0.02},
-                     "per year at a good trust", "assumption; KF 2018: median CEO tenure 3 years")
-    rating_multiplier: dict = P({"outstanding": 0.5, "good": 0.8, "requires_improvement": 1.1,
-                                 "inadequate": 2.2}, "× non-retirement hazards",
-                                "HSJ 2017: median CEO tenure 11 months inadequate vs 7 years outstanding")
-    special_measures_multiplier: float = P(1.5, "× leave and removal hazards", ASSUMPTION)
-    role_multiplier: dict = P({"chief_executive": 1.0, "finance": 0.9, "medical": 1.0, "nursing": 1.0,
-                               "operations": 1.25, "people": 1.1, "strategy": 1.2}, "× hazard",
-                              "HSJ Jul 2018: highest vacancy operations and strategy, lowest CEO and finance")
-    early_tenure_years: float = P(2.0, "years", ASSUMPTION)
-    early_tenure_multiplier: float = P(1.3, "× removal and leave hazards in early tenure", ASSUMPTION)
-    abrupt_share: dict = P({"retire": 0.0, "leave_nhs": 0.3, "move_trust": 0.0, "removed": 1.0},
-                           "share of exits with no notice", ASSUMPTION, hi=1.0)
+class TurnoverParams(Group):
+    hazard: dict[Cause, Rate] = P(
+        {"retire": 0.035, "leave_nhs": 0.05, "move_trust": 0.05, "removed": 0.02},
+        "per year at a good trust", "assumption; KF 2018: median CEO tenure 3 years")
+    rating_multiplier: dict[Rating, Multiplier] = P(
+        {"outstanding": 0.5, "good": 0.8, "requires_improvement": 1.1, "inadequate": 2.2},
+        "× non-retirement hazards", "HSJ 2017: median CEO tenure 11 months inadequate vs 7 years outstanding")
+    special_measures_multiplier: float = P(1.5, "× leave and removal hazards", ASSUMPTION, ge=0, le=100)
+    role_multiplier: dict[Role, Multiplier] = P(
+        {"chief_executive": 1.0, "finance": 0.9, "medical": 1.0, "nursing": 1.0, "operations": 1.25,
+         "people": 1.1, "strategy": 1.2}, "× hazard",
+        "HSJ Jul 2018: highest vacancy operations and strategy, lowest CEO and finance")
+    early_tenure_years: float = P(2.0, "years", ASSUMPTION, ge=0, le=40)
+    early_tenure_multiplier: float = P(1.3, "× removal and leave hazards in early tenure", ASSUMPTION, ge=0, le=100)
+    abrupt_share: dict[Cause, Share] = P(
+        {"retire": 0.0, "leave_nhs": 0.3, "move_trust": 0.0, "removed": 1.0}, "share of exits with no notice",
+        ASSUMPTION)
 
 
-@dataclass(frozen=True)
-class PerformanceParams:
-    persistence: float = P(0.8, "AR(1) coefficient of trust quality per year", ASSUMPTION, hi=0.99)
-    between_trust_sd: float = P(0.6, "SD of long-run trust quality", ASSUMPTION)
-    innovation_sd: float = P(0.5, "SD per year", ASSUMPTION)
-    inspection_noise_sd: float = P(0.3, "SD", ASSUMPTION)
-    inspection_interval: dict = P({"outstanding": 3.0, "good": 3.0, "requires_improvement": 2.0,
-                                   "inadequate": 1.0}, "mean years to next inspection",
-                                  "assumption: CQC risk-based inspection frequency")
-    wellled_inadequate_given_inadequate: float = P(0.8, "probability", "HSJ 2016 well-led mix; assumption", hi=1.0)
+class PerformanceParams(Group):
+    persistence: float = P(0.8, "AR(1) coefficient of trust quality per year", ASSUMPTION, ge=0, le=0.99)
+    between_trust_sd: float = P(0.6, "SD of long-run trust quality", ASSUMPTION, ge=0, le=10)
+    innovation_sd: float = P(0.5, "SD per year", ASSUMPTION, ge=0, le=10)
+    inspection_noise_sd: float = P(0.3, "SD", ASSUMPTION, ge=0, le=10)
+    inspection_interval: dict[Rating, Annotated[float, Field(ge=0.1, le=20)]] = P(
+        {"outstanding": 3.0, "good": 3.0, "requires_improvement": 2.0, "inadequate": 1.0},
+        "mean years to next inspection", "assumption: CQC risk-based inspection frequency")
+    inspection_jitter: float = P(0.25, "± share of the interval by which an inspection comes early or late "
+                                 "(uniform)", ASSUMPTION, ge=0, le=0.9)
+    wellled_inadequate_given_inadequate: float = P(0.8, "probability", "HSJ 2016 well-led mix; assumption",
+                                                   ge=0, le=1)
     special_measures_support: float = P(0.35, "quality SD per year while in special measures",
-                                        "assumption; NHSP 2017: average 20-24 months in special measures")
+                                        "assumption; NHSP 2017: average 20-24 months in special measures",
+                                        ge=0, le=10)
     leadership_feedback: float = P(0.05, "quality SD per year per unit leadership index",
-                                   "Janke, Propper & Sadun 2019: ≤0.1 SD; default small, wide range")
+                                   "Janke, Propper & Sadun 2019: ≤0.1 SD; default small, wide range", ge=0, le=10)
 
 
-@dataclass(frozen=True)
-class Params:
-    calendar: CalendarParams = field(default_factory=CalendarParams)
-    system: SystemParams = field(default_factory=SystemParams)
-    workforce: WorkforceParams = field(default_factory=WorkforceParams)
-    entry: EntryParams = field(default_factory=EntryParams)
-    training: TrainingParams = field(default_factory=TrainingParams)
-    appraisal: AppraisalParams = field(default_factory=AppraisalParams)
-    recruitment: RecruitmentParams = field(default_factory=RecruitmentParams)
-    turnover: TurnoverParams = field(default_factory=TurnoverParams)
-    performance: PerformanceParams = field(default_factory=PerformanceParams)
+class Params(Group):
+    calendar: CalendarParams = Field(default_factory=CalendarParams)
+    system: SystemParams = Field(default_factory=SystemParams)
+    workforce: WorkforceParams = Field(default_factory=WorkforceParams)
+    entry: EntryParams = Field(default_factory=EntryParams)
+    training: TrainingParams = Field(default_factory=TrainingParams)
+    appraisal: AppraisalParams = Field(default_factory=AppraisalParams)
+    recruitment: RecruitmentParams = Field(default_factory=RecruitmentParams)
+    turnover: TurnoverParams = Field(default_factory=TurnoverParams)
+    performance: PerformanceParams = Field(default_factory=PerformanceParams)
 
 
 def rating_thresholds(mix: Mapping[str, float], total_sd: float) -> tuple[float, float, float]:
-    """Quality cut-points (inadequate|RI, RI|good, good|outstanding) giving ``mix`` in a normal population."""
-    nd = NormalDist(0.0, total_sd)
+    """Quality cut-points (inadequate|RI, RI|good, good|outstanding) giving ``mix`` in a normal population.
+
+    A rating with no share gets an empty band (a cut-point at ±infinity or equal to its neighbour).
+    """
+    nd = NormalDist(0.0, max(total_sd, 1e-9))
     total = sum(mix.values())  # published shares are rounded and may not sum to 1
-    c1 = mix["inadequate"] / total
-    c2 = c1 + mix["requires_improvement"] / total
-    c3 = c2 + mix["good"] / total
-    return nd.inv_cdf(c1), nd.inv_cdf(c2), nd.inv_cdf(c3)
+    cumulative = []
+    acc = 0.0
+    for rating in ("inadequate", "requires_improvement", "good"):
+        acc += mix[rating] / total
+        cumulative.append(acc)
+
+    def cut(c: float) -> float:
+        if c <= 0.0:
+            return float("-inf")
+        if c >= 1.0 - 1e-12:
+            return float("inf")
+        return nd.inv_cdf(c)
+    c1, c2, c3 = (cut(c) for c in cumulative)
+    return c1, c2, c3
 
 
-class OverrideError(ValueError):
-    """An override names a parameter that does not exist or gives it the wrong type."""
+# -- overrides ------------------------------------------------------------------------------------
+class ParamError(InputError):
+    """A parameter override names a parameter that does not exist or gives it a value it cannot take."""
 
     def __init__(self, path: str, expected: str, found: Any):
-        self.path, self.expected, self.found = path, expected, found
-        super().__init__(f"{path}: expected {expected}, found {found!r}")
+        super().__init__("", path, expected, found)
 
 
-def with_overrides(params: Any, overrides: Mapping[str, Any], _path: str = "params") -> Any:
-    """Return a copy of ``params`` with nested ``overrides`` applied; types are checked."""
+def with_overrides(params: Params, overrides: Mapping[str, Any], where: str = "params") -> Params:
+    """A new ``Params`` with nested ``overrides`` merged into ``params`` and validated as a whole.
+
+    Mappings merge key by key; programmes are overridden by name. Raises :class:`ParamError` naming
+    the key path (``where`` + dotted path), what was expected and what was found.
+    """
     if not isinstance(overrides, Mapping):
-        raise OverrideError(_path, "a mapping of parameter names", overrides)
-    fields = {f.name: f for f in dataclasses.fields(params)}
-    changes = {}
-    for key, value in overrides.items():
-        path = f"{_path}.{key}"
-        if key not in fields:
-            raise OverrideError(path, "one of " + ", ".join(sorted(fields)), key)
-        current = getattr(params, key)
-        meta = fields[key].metadata
-        changes[key] = _coerce(current, value, path, meta.get("lo", 0.0), meta.get("hi"))
-    return dataclasses.replace(params, **changes)
+        raise ParamError(where, "a mapping of parameter names", overrides)
+    merged = _merge(params.model_dump(), overrides, where, type(params))
+    try:
+        return Params.model_validate(merged)
+    except ValidationError as exc:
+        raise ParamError(*describe_params(exc, where, merged)) from None
 
 
-def _check_range(value, path: str, lo, hi):
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        lo_s = "" if lo is None else f"≥ {lo:g}"
-        hi_s = "" if hi is None else f"≤ {hi:g}"
-        raise OverrideError(path, "a number " + " and ".join(x for x in (lo_s, hi_s) if x), value)
+def _merge(current: Any, value: Any, path: str, model: Any) -> Any:
+    """``value`` merged into the plain form ``current`` of a parameter (checked key by key)."""
+    if isinstance(current, dict) and isinstance(value, Mapping):
+        fields = getattr(model, "model_fields", None)
+        out = dict(current)
+        for key, item in value.items():
+            sub = f"{path}.{key}"
+            if fields is not None and key not in fields:
+                raise ParamError(sub, "one of " + ", ".join(fields), key)
+            child = fields[key].annotation if fields is not None else None
+            out[key] = _merge(current.get(key), item, sub, child) if key in current else item
+        return out
+    if isinstance(current, tuple) and current and isinstance(current[0], dict):  # programmes, by name
+        if not isinstance(value, Mapping):
+            raise ParamError(path, "a mapping of programme name to settings", value)
+        names = {p["name"]: i for i, p in enumerate(current)}
+        out = list(current)
+        for name, settings in value.items():
+            if name not in names:
+                raise ParamError(f"{path}.{name}", "one of " + ", ".join(names), name)
+            if not isinstance(settings, Mapping):
+                raise ParamError(f"{path}.{name}", "a mapping of programme settings", settings)
+            for key in settings:
+                if key not in Programme.model_fields or key == "name":
+                    raise ParamError(f"{path}.{name}.{key}", "one of " + ", ".join(
+                        k for k in Programme.model_fields if k != "name"), key)
+            out[names[name]] = {**current[names[name]], **settings}
+        return tuple(out)
     return value
 
 
-def _coerce(current: Any, value: Any, path: str, lo=0.0, hi=None) -> Any:
-    if dataclasses.is_dataclass(current):
-        return with_overrides(current, value, path)
-    if isinstance(current, bool):
-        if not isinstance(value, bool):
-            raise OverrideError(path, "true or false", value)
-        return value
-    if isinstance(current, int) and not isinstance(current, bool):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise OverrideError(path, "a whole number", value)
-        return _check_range(value, path, lo, hi)
-    if isinstance(current, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise OverrideError(path, "a number", value)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise OverrideError(path, "a finite number", value)
-        return float(_check_range(value, path, lo, hi))
-    if isinstance(current, dict):
-        if not isinstance(value, Mapping):
-            raise OverrideError(path, "a mapping", value)
-        merged = dict(current)
-        for k, v in value.items():
-            if k not in current and not isinstance(k, int):
-                raise OverrideError(f"{path}.{k}", "one of " + ", ".join(map(str, current)), k)
-            ref = current.get(k, next(iter(current.values())))
-            merged[k] = _coerce(ref, v, f"{path}.{k}", lo, hi)
-        return merged
-    if isinstance(current, tuple):  # programmes: override by name
-        if not isinstance(value, Mapping):
-            raise OverrideError(path, "a mapping of programme name to settings", value)
-        names = {p.name: p for p in current}
-        for k in value:
-            if k not in names:
-                raise OverrideError(f"{path}.{k}", "one of " + ", ".join(names), k)
-        return tuple(with_overrides(p, value[p.name], f"{path}.{p.name}") if p.name in value else p
-                     for p in current)
-    if isinstance(current, str):
-        if not isinstance(value, str):
-            raise OverrideError(path, "text", value)
-        return value
-    raise OverrideError(path, type(current).__name__, value)
+_EXPECTED = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_parsing": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "dict_type": "a mapping", "tuple_type": "a list",
+    "finite_number": "a finite number", "missing": "a value",
+}
+
+
+def describe_params(exc: ValidationError, where: str = "params", doc: Any = None) -> tuple[str, str, Any]:
+    """(key path, what was expected, what was found) for the first problem in a parameter document
+    (``doc``, when given, names programmes in the path instead of their position)."""
+    err = exc.errors()[0]
+    loc, node = [], doc
+    for part in err["loc"]:
+        if part == "[key]":
+            continue
+        if isinstance(node, (tuple, list)) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            loc.append(str(node.get("name", part)) if isinstance(node, dict) else str(part))
+            continue
+        node = node.get(part) if isinstance(node, dict) else None
+        loc.append(str(part))
+    path = ".".join([where, *loc]) if loc else where
+    kind, ctx = err["type"], err.get("ctx") or {}
+    found = err.get("input")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        sign = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        expected = f"a number {sign} {bound:g}"
+    elif kind == "literal_error":
+        expected = "one of " + str(ctx.get("expected", "")).replace("'", "")
+        if err["loc"] and err["loc"][-1] == "[key]":
+            found = err["loc"][-2] if len(err["loc"]) >= 2 else found
+    elif kind == "extra_forbidden":
+        expected, found = "a known parameter name", err["loc"][-1]
+    elif kind == "string_pattern_mismatch":
+        expected = "a name of lower-case letters, digits and _"
+    elif kind == "constraint":
+        expected, found = ctx["expected"], ctx["found"]
+    else:
+        expected = _EXPECTED.get(kind, err["msg"])
+    return path, expected, found
 
 
 def to_dict(params: Any) -> Any:
-    """Plain nested dict/list form of a parameter object (for manifests)."""
-    if dataclasses.is_dataclass(params):
-        return {f.name: to_dict(getattr(params, f.name)) for f in dataclasses.fields(params)}
-    if isinstance(params, tuple):
+    """Plain nested dict/list form of a parameter object (for manifests and JSON)."""
+    if isinstance(params, BaseModel):
+        return {name: to_dict(getattr(params, name)) for name in type(params).model_fields}
+    if isinstance(params, (tuple, list)):
         return [to_dict(p) for p in params]
     if isinstance(params, dict):
         return {str(k): to_dict(v) for k, v in params.items()}
     return params
 
 
-def register(params: Any, prefix: str = "") -> list[dict]:
+def register(params: BaseModel, prefix: str = "") -> list[dict]:
     """Every leaf parameter with its value, unit and source: the assumptions register."""
     rows = []
-    for f in dataclasses.fields(params):
-        value = getattr(params, f.name)
-        name = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value):
-            rows += register(value, name + ".")
-        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+    for name, info in type(params).model_fields.items():
+        value = getattr(params, name)
+        path = f"{prefix}{name}"
+        extra = info.json_schema_extra or {}
+        if isinstance(value, Group):
+            rows += register(value, path + ".")
+        elif isinstance(value, tuple) and value and isinstance(value[0], Programme):
             for p in value:
-                rows.append({"parameter": f"{name}.{p.name}", "value": to_dict(p), "unit": "programme",
+                rows.append({"parameter": f"{path}.{p.name}", "value": to_dict(p), "unit": "programme",
                              "source": p.source})
         else:
-            rows.append({"parameter": name, "value": to_dict(value), "unit": f.metadata.get("unit", ""),
-                         "source": f.metadata.get("source", "")})
+            rows.append({"parameter": path, "value": to_dict(value), "unit": extra.get("unit", ""),
+                         "source": extra.get("source", "")})
     return rows
+
+
+def get(params: BaseModel, path: str) -> Any:
+    """The value at a dotted parameter path (``KeyError`` if there is none); programmes by name."""
+    node: Any = params
+    for part in path.split("."):
+        if isinstance(node, BaseModel):
+            if part not in type(node).model_fields:
+                raise KeyError(path)
+            node = getattr(node, part)
+        elif isinstance(node, dict):
+            key = int(part) if part.lstrip("-").isdigit() and int(part) in node else part
+            if key not in node:
+                raise KeyError(path)
+            node = node[key]
+        elif isinstance(node, tuple):
+            node = next((p for p in node if getattr(p, "name", None) == part), None)
+            if node is None:
+                raise KeyError(path)
+        else:
+            raise KeyError(path)
+    return node

@@ -17,16 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import interventions
-from .inputs import NAME_PATTERN, NAME_RULE, InputError, Plain, describe_type, located, read_yaml
-from .params import CalendarParams, OverrideError, Params, to_dict, with_overrides
+from .errors import InputError, Plain
+from .inputs import NAME_PATTERN, NAME_RULE, describe_type, located, read_yaml
+from .params import CalendarParams, Params, to_dict, with_overrides
 
-# Until the lead makes them subclasses of InputError, parameter and intervention errors are
-# converted here (they carry path, expected and found but no file).
-_UNLOCATED = (InputError, OverrideError, interventions.InterventionError)
-
-
-# One error class for every input file (sim/inputs.py); the old name stays for callers.
-ScenarioError = InputError
+ScenarioError = InputError  # a scenario file is not valid; the message is meant for its author
+# Parameter errors are InputErrors without a file; intervention errors carry path, expected and
+# found too (until they become InputErrors): both are reported against the file here.
+_UNLOCATED = (InputError, interventions.InterventionError)
 
 
 _CAL = CalendarParams()
@@ -202,10 +200,10 @@ def build(doc: dict, path: str | Path) -> Scenario:
         run = RunSettings.model_validate(doc["run"])
     except ValidationError as exc:
         raise ScenarioError(path, *describe(exc, RunSettings, "run")) from None
+    calendar = {"start_year": run.start_year, "report_from": run.report_from, "end_year": run.end_year}
     try:
         params = with_overrides(Params(), doc["params"])
-        params = with_overrides(params, {"calendar": {"start_year": run.start_year, "report_from": run.report_from,
-                                                      "end_year": run.end_year}})
+        params = with_overrides(params, {"calendar": calendar})
         ivs = interventions.parse(doc["interventions"])
     except _UNLOCATED as exc:
         raise located(exc, path) from None

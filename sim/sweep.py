@@ -33,8 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError,
 from scipy.stats import qmc
 
 from . import interventions
-from .inputs import NAME_PATTERN, describe_type, read_yaml
-from .scenario import Scenario, ScenarioError, scenario_file, build, describe, idle_interventions, load, resolve
+from .inputs import NAME_PATTERN, describe_type, located, read_yaml
+from .scenario import Scenario, ScenarioError, build, describe, idle_interventions, load, resolve, scenario_file
 
 
 MAX_POINTS = 10_000   # design points in one sweep (each is a scenario held in memory)
@@ -173,7 +173,7 @@ def load_sweep(path: str | Path) -> Sweep:
         try:
             scenario = build(point, path)
         except ScenarioError as exc:  # a factor value the scenario rejects: say which factor
-            raise exc.at(path, "factors") from None
+            raise located(exc, path, "factors") from None
         idle += [f"{scenario.name} ({scenario.description}): {where} {message}"
                  for where, message in idle_interventions(scenario)]
         points.append(scenario)

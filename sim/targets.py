@@ -9,7 +9,6 @@ what was expected and what was found.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .metrics import kaplan_meier_median, spells
-from .params import RATINGS, ROLES, OverrideError, Params, with_overrides
 from .inputs import describe_type, read_yaml
+from .params import RATINGS, ROLES, ParamError, Params, get, with_overrides
 from .scenario import ScenarioError, describe
 
 TARGETS_FILE = "calibration/targets.yaml"
@@ -311,24 +310,7 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
 
 def parameter_default(path: str, params: Params | None = None) -> Any:
     """The current value at a dotted parameter path (``KeyError`` if there is none)."""
-    node: Any = params or Params()
-    for part in path.split("."):
-        if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            if part not in {f.name for f in dataclasses.fields(node)}:
-                raise KeyError(path)
-            node = getattr(node, part)
-        elif isinstance(node, dict):
-            key = int(part) if part.isdigit() and int(part) in node else part
-            if key not in node:
-                raise KeyError(path)
-            node = node[key]
-        elif isinstance(node, tuple):  # programmes, by name
-            node = next((p for p in node if getattr(p, "name", None) == part), None)
-            if node is None:
-                raise KeyError(path)
-        else:
-            raise KeyError(path)
-    return node
+    return get(params or Params(), path)
 
 
 def override(path: str, value: Any) -> dict:
@@ -368,7 +350,7 @@ def load_parameters(path: str | Path = PARAMETERS_FILE) -> list[FreeParameter]:
             value = int(value) if isinstance(default, int) and float(value).is_integer() else value
             try:
                 with_overrides(base, override(fp.path, value))
-            except OverrideError as exc:
+            except ParamError as exc:
                 raise ScenarioError(path, f"{where}.{bound}", f"a value the parameter accepts: {exc.expected}",
                                     value) from None
         out.append(fp)

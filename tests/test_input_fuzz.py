@@ -18,7 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from sim.inputs import InputError
+from sim.errors import InputError
 from sim.params import Params, register
 from sim.scenario import Scenario, load
 from sim.sweep import Sweep, load_sweep

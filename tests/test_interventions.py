@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from sim.entities import GRADE, ORIGIN
-from sim.interventions import HOOKS, REGISTRY
+from sim.decisions import Decisions, overrides
+from sim.interventions import REGISTRY
 from sim.model import Model
 from sim.processes import appraisal, entry, recruitment, training, turnover
 from sim.runner import run_one
@@ -27,11 +28,11 @@ def model_with(*interventions, **overrides):
 
 def without(model, fn):
     """``fn()`` evaluated with the model's interventions switched off, then restored."""
-    saved, model.interventions = model.interventions, []
+    saved, model._deciders = model._deciders, {}
     try:
         return fn()
     finally:
-        model.interventions = saved
+        model._deciders = saved
 
 
 def ceo_post(model, rating):
@@ -41,11 +42,9 @@ def ceo_post(model, rating):
 
 
 # -- every intervention ------------------------------------------------------------------------
-def test_every_hook_an_intervention_uses_exists():
+def test_every_intervention_changes_a_decision_and_says_what_it_models():
     for kind, cls in REGISTRY.items():
-        hooks = [name[3:] for name in dir(cls) if name.startswith("on_")]
-        assert hooks, kind
-        assert set(hooks) <= set(HOOKS), (kind, set(hooks) - set(HOOKS))
+        assert overrides(make(kind)), kind
         assert cls.recommendation and cls.mechanism and cls.unit, kind
 
 
@@ -78,17 +77,17 @@ def test_new_deal_lowers_exit_hazard_and_raises_attractiveness_of_supported_ceos
     on, off = turnover.hazards(m, post), without(m, lambda: turnover.hazards(m, post))
     assert on[3] < off[3] and on[1] < off[1] and on[0] == off[0]
     assert recruitment.attractiveness(m, post) > without(m, lambda: recruitment.attractiveness(m, post))
-    assert m.hook("quality_support", 0.0, org=org) > 0
+    assert m.decide(Decisions.quality_support, 0.0, org=org) > 0
     org.rating = GOOD  # not challenged: no support
     assert turnover.hazards(m, post) == without(m, lambda: turnover.hazards(m, post))
-    assert m.hook("quality_support", 0.0, org=org) == 0
+    assert m.decide(Decisions.quality_support, 0.0, org=org) == 0
 
 
 def test_graduate_scheme_expansion_multiplies_intake_and_guarantees_posts():
     m = model_with(make("graduate_scheme_expansion"), entry={"graduate_intake_multiplier": 1.0})
     assert entry.intake(m, 2010) == 1500 and without(m, lambda: entry.intake(m, 2010)) == 150
-    assert m.hook("graduate_job_at_completion", 0.89) == 1.0
-    assert m.hook("graduate_early_leave_rate", 0.06) == pytest.approx(0.03)
+    assert m.decide(Decisions.graduate_job_at_completion, 0.89) == 1.0
+    assert m.decide(Decisions.graduate_early_leave_rate, 0.06) == pytest.approx(0.03)
 
 
 def test_graduate_scheme_expansion_fills_the_pipeline():
@@ -110,8 +109,8 @@ def test_regional_talent_boards_add_a_pool_and_shorten_planned_searches():
     assert (m.people.region[pool[0].rows] == m.orgs[post.org].region).all()
     assert (m.people.grade[pool[0].rows] == GRADE["senior_manager"]).all()
     post.leaving = True
-    assert m.hook("search_time", 1.0, post=post) == pytest.approx(0.7)
-    assert m.hook("selection_bias", -0.2) == pytest.approx(-0.1)
+    assert m.decide(Decisions.search_time, 1.0, post=post) == pytest.approx(0.7)
+    assert m.decide(Decisions.selection_bias, -0.2) == pytest.approx(-0.1)
 
 
 def test_national_talent_board_offers_its_pool_for_chief_executive_posts_only():
@@ -141,7 +140,7 @@ def test_leadership_programmes_expand_places_and_help_turnaround_leaders():
 def test_external_recruitment_brings_applicants_and_supports_them():
     m = model_with(make("external_recruitment"))
     post = ceo_post(m, GOOD)
-    assert m.hook("external_applicants", 1.0, post=post) == pytest.approx(2.5)
+    assert m.decide(Decisions.external_applicants, 1.0, post=post) == pytest.approx(2.5)
     post.appointed = m.env.now
     m.people.origin[post.holder] = ORIGIN["external"]
     assert turnover.hazards(m, post)[3] < without(m, lambda: turnover.hazards(m, post))[3]
@@ -158,8 +157,8 @@ def test_mentoring_lowers_early_tenure_exits_only():
 
 def test_clinical_leadership_brings_more_and_better_prepared_clinicians():
     m = model_with(make("clinical_leadership"))
-    assert m.hook("clinicians_per_year", 10, profession="doctor") == pytest.approx(15)
-    assert m.hook("clinician_capability", 0.2) == pytest.approx(0.4)
+    assert m.decide(Decisions.clinicians_per_year, 10, profession="doctor") == pytest.approx(15)
+    assert m.decide(Decisions.clinician_capability, 0.2) == pytest.approx(0.4)
     medical = next(p for p in m.posts if p.role == "medical")
     m.orgs[medical.org].rating = INADEQUATE
     assert recruitment.attractiveness(m, medical) > without(m, lambda: recruitment.attractiveness(m, medical))
@@ -181,7 +180,7 @@ def test_management_standards_gate_readiness_on_accredited_training():
     rows = np.flatnonzero(people.view("alive") & (people.view("grade") == GRADE["middle_manager"]))[:50]
     ready = np.ones(len(rows), dtype=bool)
     trained = training.completed(m, "senior_manager", rows)
-    assert (m.hook("readiness", ready, rows=rows) == trained).all()
+    assert (m.decide(Decisions.readiness, ready, rows=rows) == trained).all()
     caps = {p.name: p for p in training.programmes(m)}
     base = {p.name: p.capacity for p in m.params.training.programmes}
     assert caps["senior_manager"].capacity == 3 * base["senior_manager"]
@@ -189,8 +188,8 @@ def test_management_standards_gate_readiness_on_accredited_training():
 
 
 def test_standard_appraisal_and_equality_action():
-    assert model_with(make("standard_appraisal")).hook("appraisal_noise", 1.0) == pytest.approx(0.6)
-    assert model_with(make("equality_action")).hook("selection_bias", -0.15) == 0.0
+    assert model_with(make("standard_appraisal")).decide(Decisions.appraisal_noise, 1.0) == pytest.approx(0.6)
+    assert model_with(make("equality_action")).decide(Decisions.selection_bias, -0.15) == 0.0
 
 
 def test_mid_career_programme_sends_middle_managers():
@@ -203,16 +202,16 @@ def test_reduced_burden_lowers_leaving():
     m = model_with(make("reduced_burden"))
     post = ceo_post(m, GOOD)
     assert turnover.hazards(m, post)[1] < without(m, lambda: turnover.hazards(m, post))[1]
-    assert m.hook("feeder_leave_rate", 0.08, grade="middle_manager") < 0.08
-    assert m.hook("feeder_leave_rate", 0.025, grade="graduate_trainee") == 0.025
+    assert m.decide(Decisions.feeder_leave_rate, 0.08, grade="middle_manager") < 0.08
+    assert m.decide(Decisions.feeder_leave_rate, 0.025, grade="graduate_trainee") == 0.025
 
 
 def test_intensive_support_covers_challenged_vacancies_with_interims():
     m = model_with(make("intensive_support"))
     post = ceo_post(m, INADEQUATE)
-    assert m.hook("interim_probability", 0.6, post=post) == 0.95
+    assert m.decide(Decisions.interim_probability, 0.6, post=post) == 0.95
     m.orgs[post.org].rating = GOOD
-    assert m.hook("interim_probability", 0.6, post=post) == 0.6
+    assert m.decide(Decisions.interim_probability, 0.6, post=post) == 0.6
 
 
 # -- common random numbers -------------------------------------------------------------------------

@@ -184,6 +184,10 @@ def test_bad_counts_are_refused_before_any_run(pair, tmp_path):
 
 
 def test_precision_starting_from_one_replication_grows(pair, tmp_path):
+    """One replication has no interval (the old code overflowed computing the next count)."""
+    (tmp_path / "c.yaml").write_text(TINY.format(name="c", extra="").replace(
+        "params:\n", "params:\n  turnover: {hazard: {retire: 0.08}}\n"))
+    pair = (pair[0], load(tmp_path / "c.yaml"))
     r = compare(pair, tmp_path / "prec", reps=1, precision={("exec_turnover", "all"): 1e-9}, max_reps=4)
     assert r.replications == 4 and "cap of 4" in r.stop_reason
 

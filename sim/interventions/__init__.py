@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .base import HOOKS, Intervention
+from .base import Intervention
 from .clinical_leadership import ClinicalLeadership
 from .equality_action import EqualityAction
 from .external_recruitment import ExternalRecruitment
@@ -65,4 +65,4 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
     return tuple(parsed)
 
 
-__all__ = ["HOOKS", "REGISTRY", "Intervention", "InterventionError", "label", "parse"]
+__all__ = ["REGISTRY", "Intervention", "InterventionError", "label", "parse"]

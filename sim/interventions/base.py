@@ -1,10 +1,10 @@
-"""What every intervention shares: a type name, a start/stop window, a cost per unit, and hooks.
+"""What every intervention shares: a type name, a start/stop window, a cost per unit, and decisions.
 
-An intervention changes the model only through hooks: at a named decision the model calls
-``model.hook(name, value, **context)`` and every active intervention may return an adjusted
-value (``on_<name>`` methods). Interventions never change parameters or one another. Once a
-year, while active, an intervention may act (``yearly``) and books its cost: units × cost per
-unit, recorded as a ``cost`` event.
+An intervention changes the model only through decisions (``sim/decisions.py``): at each decision
+point the model calls ``model.decide(Decisions.<name>, value, **context)`` and every active
+intervention that overrides that method may return an adjusted value. Interventions never
+change parameters or one another. Once a year, while active, an intervention may act
+(``yearly``) and books its cost: units × cost per unit, recorded as a ``cost`` event.
 """
 
 from __future__ import annotations
@@ -13,41 +13,19 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# hook name → (what the value is, context passed)
-HOOKS = {
-    "exit_hazards": "yearly hazards (retire, leave_nhs, move_trust, removed) of a post holder; post, org",
-    "attractiveness": "how attractive a post is to applicants (1 = good trust); post, org",
-    "willingness": "probability that a member of a candidate pool applies; post, pool",
-    "candidate_fields": "list of applicant fields for a search; post, attractiveness",
-    "search_time": "mean years of one search round; post",
-    "interim_probability": "probability an interim covers a vacancy; post",
-    "selection_bias": "score shift against ethnic-minority staff at appraisal and interview",
-    "external_applicants": "mean external applicants per search; post",
-    "graduate_intake_multiplier": "× published graduate-scheme intake",
-    "graduate_job_at_completion": "probability a graduate trainee gets a post at completion",
-    "graduate_early_leave_rate": "extra yearly leaving rate of graduates in their first years after the scheme",
-    "clinicians_per_year": "clinicians entering senior management per year; profession",
-    "clinician_capability": "mean capability of clinicians entering management",
-    "feeder_leave_rate": "yearly leaving rate of a feeder grade; grade",
-    "appraisal_noise": "SD of appraisal noise",
-    "readiness": "who is judged ready for the next grade (boolean array); rows",
-    "programmes": "the training programmes in force (tuple of ProgrammeParams)",
-    "leadership_feedback": "strength of the leadership → quality feedback",
-    "special_measures_support": "quality gain per year for a trust in special measures; org",
-    "quality_support": "extra quality gain per year for a trust; org",
-}
+from ..decisions import Decisions
 
 
-class Intervention(BaseModel):
-    """Base class. Subclasses set the class variables and define ``on_<hook>`` methods."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Intervention(BaseModel, Decisions):
+    """Base class. Subclasses set the class variables and override the decisions they change."""
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     type: str
     name: str = Field("", description="label in results (default: the type); the same name overrides")
     start: float = Field(2020.0, ge=1900, le=2200, description="calendar year the intervention starts")
     stop: float | None = Field(None, ge=1900, le=2200, description="calendar year it stops (default: never)")
     source: str = Field("", description="citation, e.g. 'Kerr 2018, rec 1.6'")
-    cost_per_unit: float = Field(0.0, ge=0, description="£ per unit (see the intervention's unit)")
+    cost_per_unit: float = Field(0.0, ge=0, le=1e9, description="£ per unit (see the intervention's unit)")
 
     recommendation: ClassVar[str] = ""
     mechanism: ClassVar[str] = ""
@@ -68,10 +46,6 @@ class Intervention(BaseModel):
     def active(self, now: float) -> bool:
         return self.start <= now + 1e-9 and (self.stop is None or now + 1e-9 < self.stop)
 
-    def adjust(self, hook: str, value: Any, model, **context) -> Any:
-        method = getattr(self, f"on_{hook}", None)
-        return value if method is None else method(value, model, **context)
-
     def units(self, model, year: int) -> float:
         """How many cost units the intervention used this year (default: none)."""
         return 0.0
@@ -82,8 +56,20 @@ class Intervention(BaseModel):
         model.recorder.event(model.env.now, "cost", cause=self.label, value=units * self.cost_per_unit)
 
 
+MULTIPLIER_CAP = 20.0   # no review asks for more than ×10 of anything
+
+
 def S(default: Any, unit: str, source: str = "assumption", **limits) -> Any:
-    """An intervention setting: default, unit and evidence label (shown by `leadsim interventions`)."""
+    """An intervention setting: default, unit and evidence label (shown by `leadsim interventions`).
+
+    A number without an explicit upper bound is capped — multipliers ("× …") at 20, anything else
+    at 100 times its default — so that every setting that validates also runs.
+    """
+    if isinstance(default, (int, float)) and not isinstance(default, bool) and "le" not in limits \
+            and "lt" not in limits:
+        limits["le"] = MULTIPLIER_CAP if unit.startswith("×") else 100 * max(1.0, abs(default))
+        if isinstance(default, int):
+            limits["le"] = int(limits["le"])
     return Field(default, description=unit, json_schema_extra={"unit": unit, "source": source}, **limits)
 
 

@@ -23,13 +23,13 @@ class ClinicalLeadership(Intervention):
                                          ge=0)
     cost_per_unit: float = S(10_000.0, "£ per extra clinician (management education)", ge=0)
 
-    def on_clinicians_per_year(self, n, model, profession):
+    def clinicians_per_year(self, n, *, model, profession):
         return n * self.inflow_multiplier
 
-    def on_clinician_capability(self, mean, model):
+    def clinician_capability(self, mean, *, model):
         return mean + self.preparation_gain
 
-    def on_attractiveness(self, a, model, post, org):
+    def attractiveness(self, a, *, model, post, org):
         if post.role in CLINICAL_POSTS and challenged(org):
             return a * self.challenged_attractiveness
         return a

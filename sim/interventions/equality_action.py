@@ -16,7 +16,7 @@ class EqualityAction(Intervention):
     bias_removed: float = S(1.0, "share of the group bias removed", ge=0, le=1)
     cost_per_unit: float = S(20_000.0, "£ per trust-year (EDI leadership and monitoring)", ge=0)
 
-    def on_selection_bias(self, bias, model):
+    def selection_bias(self, bias, *, model):
         return bias * (1.0 - self.bias_removed)
 
     def units(self, model, year):

@@ -21,10 +21,10 @@ class ExternalRecruitment(Intervention):
                                          ge=0)
     cost_per_unit: float = S(40_000.0, "£ per external appointee (induction and support package)", ge=0)
 
-    def on_external_applicants(self, n, model, post):
+    def external_applicants(self, n, *, model, post):
         return n * self.applicants_multiplier
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         people = model.people
         early = model.env.now - post.appointed < model.params.turnover.early_tenure_years
         if early and people.origin[post.holder] == ORIGIN["external"]:

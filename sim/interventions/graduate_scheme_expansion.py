@@ -22,13 +22,13 @@ class GraduateSchemeExpansion(Intervention):
     cost_per_unit: float = S(50_000.0, "£ per extra trainee-year",
                              "Hansard 11 Jan 2010: £100,000 per trainee over two years", ge=0)
 
-    def on_graduate_intake_multiplier(self, m, model):
+    def graduate_intake_multiplier(self, m, *, model):
         return m * self.intake_multiplier
 
-    def on_graduate_job_at_completion(self, p, model):
+    def graduate_job_at_completion(self, p, *, model):
         return 1.0 if self.guaranteed_post else p
 
-    def on_graduate_early_leave_rate(self, r, model):
+    def graduate_early_leave_rate(self, r, *, model):
         return r * self.early_leave_multiplier
 
     def units(self, model, year):

@@ -14,16 +14,16 @@ class IntensiveSupport(Intervention):
         "improvement teams add a little to their quality.")
     unit: ClassVar[str] = "supported trust-year"
 
-    interim_probability: float = S(0.95, "probability an executive vacancy at a challenged trust gets an interim",
+    interim_cover: float = S(0.95, "probability an executive vacancy at a challenged trust gets an interim",
                                    ge=0, le=1)
-    quality_support: float = S(0.05, "trust quality SD per year", ge=0)
+    improvement_support: float = S(0.05, "trust quality SD per year", ge=0)
     cost_per_unit: float = S(250_000.0, "£ per supported trust-year (interim and improvement teams)", ge=0)
 
-    def on_interim_probability(self, p, model, post):
-        return max(p, self.interim_probability) if challenged(model.orgs[post.org]) else p
+    def interim_probability(self, p, *, model, post):
+        return max(p, self.interim_cover) if challenged(model.orgs[post.org]) else p
 
-    def on_quality_support(self, value, model, org):
-        return value + self.quality_support if challenged(org) else value
+    def quality_support(self, value, *, model, org):
+        return value + self.improvement_support if challenged(org) else value
 
     def units(self, model, year):
         return sum(challenged(org) for org in model.orgs)

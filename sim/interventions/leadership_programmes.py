@@ -1,10 +1,9 @@
 """Executive programmes: more aspiring chief executives and a turnaround programme
 (Kerr 2018 rec 1.2; Smith 2015 rec 13)."""
 
-from dataclasses import replace
 from typing import ClassVar, Literal
 
-from ..params import ProgrammeParams
+from ..params import Programme
 from ..processes import training
 from ..processes.performance import challenged
 from .base import Intervention, S, scale_hazards
@@ -26,17 +25,18 @@ class LeadershipProgrammes(Intervention):
                                             ge=0)
     cost_per_unit: float = S(30_000.0, "£ per extra place", "assumption (aspiring CEO programme cost)", ge=0)
 
-    def _turnaround(self) -> ProgrammeParams:
-        return ProgrammeParams("turnaround", "executive_director", self.turnaround_capacity, 1.0,
-                               self.cost_per_unit, self.turnaround_capability_gain, "pull", 0.15, True,
-                               "Kerr 2018 rec 1.2: modules for leading the most challenged trusts")
+    def _turnaround(self) -> Programme:
+        return Programme(name="turnaround", eligible_grade="executive_director", capacity=self.turnaround_capacity,
+                         duration=1.0, cost_per_place=self.cost_per_unit,
+                         capability_gain=self.turnaround_capability_gain, selection="pull", apply_rate=0.15,
+                         grants_readiness=True, source="Kerr 2018 rec 1.2: modules for leading the most challenged trusts")
 
-    def on_programmes(self, progs, model):
-        progs = tuple(replace(p, capacity=self.aspiring_ceo_capacity) if p.name == "aspiring_chief_executive"
+    def programmes(self, progs, *, model):
+        progs = tuple(p.model_copy(update={"capacity": self.aspiring_ceo_capacity}) if p.name == "aspiring_chief_executive"
                       else p for p in progs)
         return progs + (self._turnaround(),)
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         if challenged(org) and training.completed(model, "turnaround", [post.holder])[0]:
             m = self.turnaround_hazard_multiplier
             return scale_hazards(rates, leave=m, removed=m)

@@ -1,7 +1,6 @@
 """Management standards: accredited training as the gateway to senior posts
 (Messenger 2022 rec 3; Rose 2015 rec R8)."""
 
-from dataclasses import replace
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -29,13 +28,13 @@ class ManagementStandards(Intervention):
                              "Messenger 2022: development is 'pull', not 'push'")
     cost_per_unit: float = S(13_500.0, "£ per extra accredited place", "assumption (programme costs)", ge=0)
 
-    def on_programmes(self, progs, model):
+    def programmes(self, progs, *, model):
         gated = set(GATEWAY.values())
-        return tuple(replace(p, capacity=int(round(p.capacity * self.capacity_multiplier)),
-                             selection="push" if self.push_selection else p.selection)
+        return tuple(p.model_copy(update={"capacity": int(round(p.capacity * self.capacity_multiplier)),
+                                          "selection": "push" if self.push_selection else p.selection})
                      if p.name in gated else p for p in progs)
 
-    def on_readiness(self, ready, model, rows):
+    def readiness(self, ready, *, model, rows):
         grade = model.people.grade[rows]
         for grade_name, programme in GATEWAY.items():
             in_grade = grade == GRADE[grade_name]

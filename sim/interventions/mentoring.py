@@ -20,7 +20,7 @@ class Mentoring(Intervention):
     def _mentored(self, model, post) -> bool:
         return model.env.now - post.appointed < model.params.turnover.early_tenure_years
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         if not self._mentored(model, post):
             return rates
         m = self.hazard_multiplier

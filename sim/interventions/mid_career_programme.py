@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from ..params import ProgrammeParams
+from ..params import Programme
 from ..processes import training
 from .base import Intervention, S
 
@@ -19,10 +19,11 @@ class MidCareerProgramme(Intervention):
     capability_gain: float = S(0.05, "capability SD gained", ge=0)
     cost_per_unit: float = S(1_500.0, "£ per place (3–5 days in person)", ge=0)
 
-    def on_programmes(self, progs, model):
-        return progs + (ProgrammeParams("mid_career", "middle_manager", self.places_per_year, 1.0,
-                                        self.cost_per_unit, self.capability_gain, "push", 1.0, False,
-                                        "Messenger 2022 rec 1"),)
+    def programmes(self, progs, *, model):
+        return progs + (Programme(name="mid_career", eligible_grade="middle_manager", capacity=self.places_per_year,
+                                  duration=1.0, cost_per_place=self.cost_per_unit, capability_gain=self.capability_gain,
+                                  selection="push", apply_rate=1.0, grants_readiness=False,
+                                  source="Messenger 2022 rec 1"),)
 
     def units(self, model, year):
         return training.starts(model, "mid_career")

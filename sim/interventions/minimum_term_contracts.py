@@ -24,7 +24,7 @@ class MinimumTermContracts(Intervention):
         return (post.is_ceo or not self.chief_executive_only) \
             and model.env.now - post.appointed < self.term_years
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         if not self._covered(model, post):
             return rates
         return scale_hazards(rates, leave=self.leave_multiplier, move=self.leave_multiplier,

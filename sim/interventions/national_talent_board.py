@@ -28,7 +28,7 @@ class NationalTalentBoard(Intervention):
             model, model.people.view("grade") == GRADE["executive_director"], self.pool_size)
         super().yearly(model, year)
 
-    def on_candidate_fields(self, fields, model, post, attractiveness):
+    def candidate_fields(self, fields, *, model, post, attractiveness):
         pool = model.pools.get("talent:national")
         if not post.is_ceo or pool is None:
             return fields

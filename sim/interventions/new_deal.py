@@ -28,15 +28,15 @@ class NewDeal(Intervention):
     def _covers(self, post, org) -> bool:
         return challenged(org) and (post.is_ceo or not self.chief_executive_only)
 
-    def on_attractiveness(self, a, model, post, org):
+    def attractiveness(self, a, *, model, post, org):
         return a * self.attractiveness_multiplier if self._covers(post, org) else a
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         if not self._covers(post, org):
             return rates
         return scale_hazards(rates, leave=self.leave_multiplier, removed=self.removal_multiplier)
 
-    def on_quality_support(self, value, model, org):
+    def quality_support(self, value, *, model, org):
         return value + self.recovery_support if challenged(org) else value
 
     def units(self, model, year):

@@ -18,10 +18,10 @@ class ReducedBurden(Intervention):
     manager_leave_multiplier: float = S(0.95, "× middle and senior managers' leaving rate", ge=0)
     cost_per_unit: float = S(10_000.0, "£ per trust-year (net cost of streamlining; savings not counted)", ge=0)
 
-    def on_exit_hazards(self, rates, model, post, org):
+    def exit_hazards(self, rates, *, model, post, org):
         return scale_hazards(rates, leave=self.executive_leave_multiplier)
 
-    def on_feeder_leave_rate(self, rate, model, grade):
+    def feeder_leave_rate(self, rate, *, model, grade):
         return rate * self.manager_leave_multiplier if grade != "graduate_trainee" else rate
 
     def units(self, model, year):

@@ -36,7 +36,7 @@ class RegionalTalentBoards(Intervention):
                 model, eligible & (people.view("region") == region), self.pool_per_region)
         super().yearly(model, year)
 
-    def on_candidate_fields(self, fields, model, post, attractiveness):
+    def candidate_fields(self, fields, *, model, post, attractiveness):
         org = model.orgs[post.org]
         pool = model.pools.get(f"talent:region:{org.region}")
         if pool is None:
@@ -45,10 +45,10 @@ class RegionalTalentBoards(Intervention):
         field = pool_field(model, pool, post, w)
         return fields + [field] if field else fields
 
-    def on_search_time(self, mean, model, post):
+    def search_time(self, mean, *, model, post):
         return mean * self.succession_search_multiplier if post.leaving else mean
 
-    def on_selection_bias(self, bias, model):
+    def selection_bias(self, bias, *, model):
         return bias * self.kitemark_bias_multiplier if self.diversity_kitemark else bias
 
     def units(self, model, year):

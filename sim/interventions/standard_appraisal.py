@@ -20,7 +20,7 @@ class StandardAppraisal(Intervention):
     noise_multiplier: float = S(0.6, "× appraisal noise SD", ge=0)
     cost_per_unit: float = S(150.0, "£ per appraisal (360° feedback and training)", ge=0)
 
-    def on_appraisal_noise(self, sd, model):
+    def appraisal_noise(self, sd, *, model):
         return sd * self.noise_multiplier
 
     def units(self, model, year):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..decisions import Decisions
 from ..entities import GRADE
 from .training import readiness_credit
 
@@ -19,11 +20,10 @@ from .training import readiness_credit
 def appraise(model, year: int) -> None:
     people = model.people
     ap, wf = model.params.appraisal, model.params.workforce
-    rng = model.streams.get("appraisal")
     rows = np.flatnonzero(people.view("alive") & (people.view("grade") >= GRADE["middle_manager"]))
-    noise_sd = model.hook("appraisal_noise", ap.noise_sd)
-    bias = model.hook("selection_bias", ap.ethnic_minority_bias)
-    noise = rng.normal(0.0, 1.0, len(rows)) * noise_sd
+    noise_sd = model.decide(Decisions.appraisal_noise, ap.noise_sd)
+    bias = model.decide(Decisions.selection_bias, ap.ethnic_minority_bias)
+    noise = model.streams.keyed("appraisal").normal(people.key[rows], year) * noise_sd
     people.capability[rows] += wf.capability_growth
     score = people.capability[rows] + noise + bias * people.ethnic_minority[rows]
     people.scores[rows, :-1] = people.scores[rows, 1:]
@@ -39,4 +39,4 @@ def appraise(model, year: int) -> None:
     threshold -= readiness_credit(model, rows)
     in_grade = model.env.now - people.grade_since[rows]
     ready = (mean >= threshold) & (in_grade >= min_years)
-    people.ready[rows] = model.hook("readiness", ready, rows=rows)
+    people.ready[rows] = model.decide(Decisions.readiness, ready, rows=rows)

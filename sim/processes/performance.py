@@ -17,7 +17,9 @@ import math
 
 import numpy as np
 
+from ..decisions import Decisions
 from ..entities import RATING, Organisation, Post, SUBSTANTIVE
+from ..definitions import challenged as is_challenged
 from ..params import RATINGS, REGIONS, ROLES, rating_thresholds
 
 INADEQUATE = RATING["inadequate"]
@@ -87,17 +89,17 @@ def leadership_index(model) -> np.ndarray:
     return mean_cap - (1 - n_filled / np.maximum(n_posts, 1))
 
 
-def update_quality(model) -> None:
+def update_quality(model, year: int) -> None:
     """Yearly drift of every trust's latent quality, with support and leadership feedback."""
     pp = model.params.performance
-    rng = model.streams.get("performance.quality")
-    shocks = rng.normal(0.0, pp.innovation_sd, size=len(model.orgs))
-    feedback = model.hook("leadership_feedback", pp.leadership_feedback)
+    ids = np.arange(len(model.orgs), dtype=np.uint64)
+    shocks = pp.innovation_sd * model.streams.keyed("performance.quality").normal(ids, year)
+    feedback = model.decide(Decisions.leadership_feedback, pp.leadership_feedback)
     lead = leadership_index(model) * feedback
     for org, shock, lift in zip(model.orgs, shocks, lead):
-        support = model.hook("special_measures_support", pp.special_measures_support, org=org) \
+        support = model.decide(Decisions.special_measures_support, pp.special_measures_support, org=org) \
             if org.special_measures else 0.0
-        support += model.hook("quality_support", 0.0, org=org)
+        support += model.decide(Decisions.quality_support, 0.0, org=org)
         org.quality = (org.long_run_quality + pp.persistence * (org.quality - org.long_run_quality)
                        + shock + lift + support)
 
@@ -110,7 +112,7 @@ def inspections(model, org: Organisation):
     while True:
         yield model.env.timeout(max(0.0, org.next_inspection - model.env.now))
         now = model.env.now
-        noise, jitter, wellled = rng.normal(0.0, pp.inspection_noise_sd), rng.uniform(0.75, 1.25), rng.random()
+        noise, jitter, wellled = rng.normal(0.0, pp.inspection_noise_sd), rng.uniform(-1.0, 1.0), rng.random()
         old = org.rating
         org.rating = rate(model, org.quality + noise)
         rec.event(now, "inspection", org=org.id, value=float(org.rating), cause=RATINGS[old])
@@ -122,10 +124,10 @@ def inspections(model, org: Organisation):
             rec.event(now, "special_measures_exit", org=org.id, value=now - org.sm_since)
             org.special_measures, org.sm_since = False, float("nan")
         interval = pp.inspection_interval[RATINGS[org.rating]]
-        org.next_inspection = now + interval * jitter
+        org.next_inspection = now + interval * (1.0 + pp.inspection_jitter * jitter)
 
 
 def challenged(org: Organisation) -> bool:
     """Rated inadequate or in special measures."""
-    return org.special_measures or org.rating == INADEQUATE
+    return is_challenged(org.rating, org.special_measures)
 

@@ -16,10 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
 from ..params import RATINGS
-from . import turnover
-from .entry import add_people
+from ..rng import key_of
+from .entry import add_people, traits
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
 
@@ -35,7 +36,7 @@ def attractiveness(model, post) -> float:
     a = rp.attractiveness[RATINGS[org.rating]]
     if org.special_measures:
         a *= rp.special_measures_attractiveness
-    return model.hook("attractiveness", a, post=post, org=org)
+    return model.decide(Decisions.attractiveness, a, post=post, org=org)
 
 
 # -- exits ----------------------------------------------------------------------------------------
@@ -43,6 +44,9 @@ def start_exit(model, post, cause: str, abrupt: bool, notice: float | None = Non
     """The holder of ``post`` will leave: now if abrupt, else after notice; the search starts now."""
     now = model.env.now
     post.leaving, post.leave_cause = True, cause
+    # the search and interim for this succession draw on the leaver's identity, so the same
+    # succession draws the same numbers in every scenario, whenever it happens
+    post.succession = int(model.people.key[post.holder])
     post.exit_token += 1
     if abrupt:
         depart(model, post, cause)
@@ -85,9 +89,11 @@ def depart(model, post, cause: str, handover: bool = False) -> None:
 
 def interim_cover(model, post):
     """Perhaps find an interim for a post left without a substantive holder."""
-    rng = model.streams.get("recruitment.interim")
-    u, delay = rng.random(), rng.exponential(model.params.recruitment.interim_delay_years)
-    p = model.hook("interim_probability", model.params.recruitment.interim_probability[level(post)], post=post)
+    draw = model.streams.keyed("recruitment.interim")
+    u = draw.uniform(post.id, post.succession, 0)
+    delay = draw.exponential(model.params.recruitment.interim_delay_years, post.id, post.succession, 1)
+    p = model.decide(Decisions.interim_probability, model.params.recruitment.interim_probability[level(post)],
+                     post=post)
     if u >= p:
         return
     yield model.env.timeout(delay)
@@ -100,7 +106,7 @@ def interim_cover(model, post):
 def search(model, post):
     """Search rounds until someone appointable accepts, then wait for them to start."""
     rp = model.params.recruitment
-    rng = model.streams.get("recruitment.search")
+    draw = model.streams.keyed("recruitment.search")
     people = model.people
     post.search_open = True
     rounds = 0
@@ -109,9 +115,9 @@ def search(model, post):
         model.recorder.event(model.env.now, "search_start", org=post.org, post=post.id, role=post.role,
                              value=rounds)
         a = attractiveness(model, post)
-        mean = model.hook("search_time", rp.search_years[level(post)] / max(a, 1e-6), post=post)
-        yield model.env.timeout(rng.gamma(rp.search_shape, mean / rp.search_shape))
-        person, score, route, notice = select(model, post, a)
+        mean = model.decide(Decisions.search_time, rp.search_years[level(post)] / a, post=post)
+        yield model.env.timeout(draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds))
+        person, score, route, notice = select(model, post, a, rounds)
         if person >= 0:
             break
         model.recorder.event(model.env.now, "search_failed", org=post.org, post=post.id, role=post.role,
@@ -126,7 +132,7 @@ def search(model, post):
         start = max(start, post.leave_at)
     own = people.post[person]
     if own >= 0:
-        start_exit(model, model.posts[own], "move_trust", abrupt=False, notice=notice)
+        model.start_exit(model.posts[own], "move_trust", abrupt=False, notice=notice)
     yield model.env.timeout(start - now)
     appoint(model, post, person, route)
 
@@ -155,7 +161,7 @@ def appoint(model, post, person: int, route: str) -> None:
     model.recorder.event(now, "appointment", person=person, org=post.org, post=post.id, role=post.role,
                          cause=route, value=gap)
     next_tick = float(np.floor(now + 1e-9) + 1.0)
-    turnover.schedule_exits(model, [post], until=next_tick)
+    model.schedule_exits([post], until=next_tick)
 
 
 # -- candidates -------------------------------------------------------------------------------------
@@ -197,7 +203,7 @@ def candidate_fields(model, post, a: float) -> list[Field]:
     rp, pools = model.params.recruitment, model.pools
 
     def w(key):
-        return model.hook("willingness", rp.willingness[key] * a, post=post, pool=key)
+        return model.decide(Decisions.willingness, rp.willingness[key] * a, post=post, pool=key)
 
     if post.is_ceo:
         fields = [Field("internal_promotion", pools["director:ready"], DIRECTOR, w("executive_director"),
@@ -208,56 +214,63 @@ def candidate_fields(model, post, a: float) -> list[Field]:
                         w("senior_manager")),
                   Field("lateral_move", pools[f"director:{post.role}"], DIRECTOR, w("executive_director"),
                         w("unattached"))]
-    return model.hook("candidate_fields", fields, post=post, attractiveness=a)
+    return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
 
-def _willing(model, field: Field, post, rng) -> np.ndarray:
+def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     """The people of ``field`` who apply for ``post``: eligible, still available and willing.
 
     Each applies with the field's probability (× other_region_factor outside their region for
-    regional fields). One uniform draw per member keeps the draws aligned across scenarios;
-    comparing it first with the largest possible probability avoids scoring the whole field.
+    regional fields), by a draw keyed on (person, search): the same person faces the same draw
+    in every scenario, so eligibility can be checked before drawing.
     """
-    people = model.people
-    u = rng.random(len(field.rows))
-    near = u < max(field.w, field.w_free)
-    rows, u = field.rows[near], u[near]
-    w = np.where((people.post[rows] < 0) & (people.grade[rows] >= DIRECTOR), field.w_free, field.w)
-    if field.regional:
-        w = np.where(people.region[rows] == model.orgs[post.org].region, w,
-                     w * model.params.recruitment.other_region_factor)
-    rows = rows[(u < w) & people.alive[rows] & ~people.reserved[rows] & (people.post[rows] != post.id)
-                & (people.grade[rows] == field.grade)]
+    people, posts = model.people, model.posts
+    rows = field.rows
+    rows = rows[people.alive[rows] & ~people.reserved[rows] & (people.grade[rows] == field.grade)
+                & (people.post[rows] != post.id)]
     need = REQUIRED_PROFESSION.get(post.role)
     if need is not None:
         rows = rows[people.profession[rows] == need]
-    return np.array([r for r in rows if people.post[r] < 0 or not model.posts[people.post[r]].leaving],
-                    dtype=np.int64)
+    held = people.post[rows]
+    if len(rows) and (held >= 0).any():
+        leaving = np.array([posts[h].leaving if h >= 0 else False for h in held.tolist()], dtype=bool)
+        rows, held = rows[~leaving], held[~leaving]
+    if not len(rows):
+        return rows.astype(np.int64)
+    w = np.where((held < 0) & (people.grade[rows] >= DIRECTOR), field.w_free, field.w)
+    if field.regional:
+        w = np.where(people.region[rows] == model.orgs[post.org].region, w,
+                     w * model.params.recruitment.other_region_factor)
+    u = model.streams.keyed("recruitment.apply").uniform(people.key[rows], *search)
+    return rows[u < w].astype(np.int64)
 
 
-def select(model, post, a: float):
+def select(model, post, a: float, round_: int = 1):
     """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …)."""
     rp, people = model.params.recruitment, model.people
-    rng = model.streams.get("recruitment.candidates")
+    search = (post.id, post.succession, round_)
+    interview = model.streams.keyed("recruitment.interview")
     rows, routes = [], []
     fields = candidate_fields(model, post, a)
     for field in fields:
-        r = _willing(model, field, post, rng)
+        r = _willing(model, field, post, search)
         rows.append(r)
         routes += [field.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes = rows[first], [routes[i] for i in first]
-    bias = model.hook("selection_bias", model.params.appraisal.ethnic_minority_bias)
-    scores = people.capability[rows] + rng.normal(0.0, rp.interview_noise_sd, len(rows)) \
+    bias = model.decide(Decisions.selection_bias, model.params.appraisal.ethnic_minority_bias)
+    scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(people.key[rows], *search) \
         + bias * people.ethnic_minority[rows]
-    n_ext = rng.poisson(model.hook("external_applicants", rp.external_applicants[level(post)] * a, post=post))
-    ext_cap = rng.normal(model.params.entry.external_capability["chief_executive" if post.is_ceo
-                                                                 else "executive_director"],
-                         model.params.workforce.capability_sd, n_ext)
-    ext_em = rng.random(n_ext) < model.params.workforce.ethnic_minority_share
-    ext_scores = ext_cap + rng.normal(0.0, rp.interview_noise_sd, n_ext) + bias * ext_em
+    lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
+    n_ext = interview.poisson(lam, *search)
+    grade = "chief_executive" if post.is_ceo else "executive_director"
+    label = f"external:{post.id}:{post.succession}:{round_}"
+    ext_keys = key_of(label, np.arange(n_ext, dtype=np.uint64))
+    ext = traits(model, ext_keys, model.params.entry.external_capability[grade])
+    ext_scores = ext["capability"] + rp.interview_noise_sd * interview.normal(ext_keys, *search) \
+        + bias * ext["ethnic_minority"]
     all_scores = np.concatenate([scores, ext_scores])
     if len(all_scores) == 0:
         return -1, np.nan, "", 0.0
@@ -267,12 +280,11 @@ def select(model, post, a: float):
     if best >= len(rows):  # an external hire joins the pipeline at offer
         k = best - len(rows)
         prof = REQUIRED_PROFESSION.get(post.role, PROFESSION["non_clinical"])
-        person = int(add_people(model, 1, grade=CEO if post.is_ceo else DIRECTOR, origin=ORIGIN["external"],
-                                capability=ext_cap[k], profession=prof, time=model.env.now, rng=rng)[0])
-        people.ethnic_minority[person] = ext_em[k]
+        person = int(add_people(model, label, 1, first=k, grade=GRADE[grade], origin=ORIGIN["external"],
+                                capability_mean=model.params.entry.external_capability[grade], profession=prof,
+                                time=model.env.now)[0])
         people.org[person], people.region[person] = post.org, model.orgs[post.org].region
-        notice = rp.notice_years["senior_manager"]
-        return person, float(all_scores[best]), "external", notice
+        return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
     person = int(rows[best])
     if people.post[person] < 0:
         notice = rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
@@ -281,4 +293,3 @@ def select(model, post, a: float):
         notice = rp.notice_years[level(model.posts[people.post[person]])]
         route = routes[best]
     return person, float(all_scores[best]), route, notice
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..decisions import Decisions
 from ..entities import GRADE
 
 
@@ -18,7 +19,7 @@ MAX_PROGRAMMES = 15  # one bit each in People.programmes (int16)
 
 def programmes(model) -> tuple:
     """The programmes in force this year (interventions may change capacity or add some)."""
-    return model.hook("programmes", model.params.training.programmes)
+    return model.decide(Decisions.programmes, model.params.training.programmes)
 
 
 def index(model, prog) -> int:
@@ -37,7 +38,6 @@ def index(model, prog) -> int:
 def run_programmes(model, year: int) -> None:
     """Complete the cohorts that end now, then select this year's cohorts."""
     people, now, rec = model.people, model.env.now, model.recorder
-    rng = model.streams.get("training")
     in_force = [(index(model, prog), prog) for prog in programmes(model)]
     alive = people.view("alive")
     in_prog, ends = people.view("in_programme"), people.view("programme_end")
@@ -52,8 +52,8 @@ def run_programmes(model, year: int) -> None:
             & (people.view("in_programme") < 0) & ((people.view("programmes") & (1 << idx)) == 0) \
             & ~people.view("reserved")
         rows = np.flatnonzero(eligible)
-        apply = rng.random(len(rows)) < prog.apply_rate
         if prog.selection == "pull":
+            apply = model.streams.keyed("training.apply").uniform(people.key[rows], year, idx) < prog.apply_rate
             rows = rows[apply]
         score = people.mean_score(rows)
         order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")

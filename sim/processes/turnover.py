@@ -13,14 +13,12 @@ import math
 
 import numpy as np
 
+from ..decisions import Decisions
 from ..entities import GRADE, ORIGIN
-from ..params import RATINGS
-from . import recruitment
+from ..params import CAUSES, RATINGS
 
-CAUSES = ("retire", "leave_nhs", "move_trust", "removed")
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR = GRADE["executive_director"]
-GRADUATE_EARLY_YEARS = 3.0  # the Smith 2015 concern: graduates who leave soon after the scheme
 
 
 def hazards(model, post) -> tuple[float, float, float, float]:
@@ -35,20 +33,24 @@ def hazards(model, post) -> tuple[float, float, float, float]:
     h = tp.hazard
     rates = (h["retire"] * role, h["leave_nhs"] * role * risk * leave, h["move_trust"] * role * risk,
              h["removed"] * role * risk * leave)
-    return model.hook("exit_hazards", rates, post=post, org=org)
+    return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
 
 
 def schedule_exits(model, posts, until: float) -> None:
     """Draw, for each holder, whether and when before ``until`` they leave, and why.
 
-    Three uniforms per holder (time, cause, abrupt or not), drawn whatever happens, keep the
-    stream aligned between scenarios.
+    Three uniforms per holder (time, cause, abrupt or not), keyed by (holder, post, year): the
+    same person in the same post faces the same draws in every scenario.
     """
     held = [p for p in posts if p.holder >= 0 and not p.leaving]
     if not held:
         return
-    uniforms = model.streams.get("turnover").random((len(held), 3)).tolist()
     now = model.env.now
+    keys = model.people.key[[p.holder for p in held]]
+    ids = np.array([p.id for p in held], dtype=np.uint64)
+    draw = model.streams.keyed("turnover.exit")
+    year = int(np.floor(now + 1e-9))
+    uniforms = np.stack([draw.uniform(keys, ids, year, k) for k in range(3)], axis=1).tolist()
     abrupt_share = model.params.turnover.abrupt_share
     for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
         rates = hazards(model, post)
@@ -69,26 +71,27 @@ def schedule_exits(model, posts, until: float) -> None:
 def _exit_at(model, post, token, delay, cause, abrupt):
     yield model.env.timeout(delay)
     if post.exit_token == token and post.holder >= 0 and not post.leaving:
-        recruitment.start_exit(model, post, cause, abrupt)
+        model.start_exit(post, cause, abrupt)
 
 
 def feeder_leavers(model, year: int) -> None:
     """Trainees and managers leave the NHS at yearly rates; unplaced executives give up."""
     people, now = model.people, model.env.now
     rates = model.params.workforce.leave_rate
-    rng = model.streams.get("turnover.feeder")
     alive = people.view("alive") & ~people.view("reserved")
     grade = people.view("grade")
     rate = np.zeros(people.n)
     for name in ("graduate_trainee", "middle_manager", "senior_manager"):
-        rate[grade == GRADE[name]] = model.hook("feeder_leave_rate", rates[name], grade=name)
+        rate[grade == GRADE[name]] = model.decide(Decisions.feeder_leave_rate, rates[name], grade=name)
+    ep = model.params.entry
     recent_grad = (people.view("origin") == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
-        & (now - people.view("trainee_end") < GRADUATE_EARLY_YEARS)
-    rate[recent_grad] += model.hook("graduate_early_leave_rate", model.params.entry.graduate_early_leave_rate)
+        & (now - people.view("trainee_end") < ep.graduate_early_years)
+    rate[recent_grad] += model.decide(Decisions.graduate_early_leave_rate, ep.graduate_early_leave_rate)
     unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
-    leave = alive & (rng.random(people.n) < rate)
-    rows = np.flatnonzero(leave)
+    at_risk = np.flatnonzero(alive & (rate > 0))
+    u = model.streams.keyed("turnover.feeder").uniform(people.key[at_risk], year)
+    rows = at_risk[u < rate[at_risk]]
     people.alive[rows] = False
     causes = np.where(unplaced[rows], "no_executive_post", "leave_nhs")
     model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
