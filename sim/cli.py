@@ -316,7 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--fit", help="calibration fit JSON (default calibration/fit.json when present)")
     rep.set_defaults(func=cmd_report)
     cal = sub.add_parser("calibrate", help="fit the free parameters to the published figures (Optuna)")
-    cal.add_argument("--trials", type=whole(1, 1_000_000), help="total trials in the study (default: as many as time allows)")
+    cal.add_argument("--trials", type=whole(1, 1_000_000),
+                     help="total trials in the study (default: as many as time allows)")
     cal.add_argument("--minutes", type=positive(10_000), help="time budget (default 25; --quick 4)")
     cal.add_argument("--quick", action="store_true", help="a ≤ 5-minute calibration (its own study file)")
     cal.add_argument("--jobs", type=whole(1, 256), help="parallel trial processes (default 2)")

@@ -114,8 +114,8 @@ class Processes:
             raise
 
     def close(self, cancel: bool = False) -> None:
-        """Wait for the workers to finish; with ``cancel`` (after Ctrl-C) stop them now: the
-        runs they are making would not be saved anyway."""
+        """Wait for the workers to finish; with ``cancel`` (after Ctrl-C, an error, or when every
+        result is in) stop them now: whatever they are making would not be saved."""
         if cancel:
             # ProcessPoolExecutor has no public way to stop running work
             workers = list((getattr(self._pool, "_processes", None) or {}).values())
@@ -146,7 +146,7 @@ class Dask:
         if scheduler == "local":
             # No dashboard unless asked. Dask's scheduler always opens an HTTP port (8787 by
             # default) for its routes; without a dashboard it serves none, on a free loopback port.
-            config = LOCAL_WORKER_CONFIG if dashboard else {**LOCAL_WORKER_CONFIG, "distributed.scheduler.http.routes": []}
+            config = {**LOCAL_WORKER_CONFIG, **({} if dashboard else {"distributed.scheduler.http.routes": []})}
             quiet = {} if dashboard else {"scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
             with dask.config.set(config), _sigint_ignored():
                 self._cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
@@ -191,6 +191,7 @@ def make(jobs: int | None = None, scheduler: str | None = None, dashboard: str |
     jobs = jobs or os.cpu_count() or 1
     if scheduler:
         if scheduler != "local" and not SCHEDULER.match(scheduler):
-            raise ExecutorError(f"--scheduler: expected 'local', tcp://HOST:PORT or tls://HOST:PORT, found {scheduler!r}")
+            raise ExecutorError(f"--scheduler: expected 'local', tcp://HOST:PORT or tls://HOST:PORT, "
+                                f"found {scheduler!r}")
         return Dask(scheduler, jobs, dashboard)
     return Sequential() if jobs == 1 else Processes(jobs)

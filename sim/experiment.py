@@ -132,7 +132,8 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             jobs: int | None = None, scheduler: str | None = None, seed: int | None = None, period=None,
             precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
             keep_events: bool = False, fresh: bool = False, progress: bool = True,
-            factors: dict[str, dict] | None = None, kind: str = "compare", dashboard: str | None = None) -> Comparison:
+            factors: dict[str, dict] | None = None, kind: str = "compare",
+            dashboard: str | None = None) -> Comparison:
     """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
 
     With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
@@ -172,7 +173,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             store.consolidate(n)
             files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
     finally:
-        executor.close(cancel=total.interrupted)
+        executor.close(cancel=True)  # nothing useful is left running: stop the workers, do not wait
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
                       reason, total)
 

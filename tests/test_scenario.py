@@ -143,7 +143,8 @@ def test_a_diamond_of_bases_reads_each_file_once(tmp_path, monkeypatch):
     ("name: x\nparams: " + "[" * 5000 + "]" * 5000 + "\n", "(document)", "valid YAML", "nesting deeper than 40"),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "(document)", "at most 200,000 values", "more"),
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+     "(document)", "at most 200,000 values", "more"),
     ("name: &n [*n]\n", "(document)", "nested at most 40 deep", "more"),
     ("name: x\ninterventions: [{type: new_deal, start: 2100}]\n", "interventions[0] (new_deal)",
      "a window that overlaps the run", "from 2100, but the run covers 1998–2035"),
