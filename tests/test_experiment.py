@@ -134,9 +134,16 @@ def test_ctrl_c_keeps_finished_runs_and_the_same_call_resumes(scenarios, tmp_pat
     assert r.execution.ran == 2 and r.execution.skipped == 2 and not r.execution.interrupted
 
 
+def _default_sigint():
+    # A shell starts background jobs (`cmd &`, CI runners, nohup) with SIGINT ignored and children
+    # inherit that, so a test of Ctrl-C must give leadsim the disposition a terminal user's has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _leadsim(*args, **kw):
     return subprocess.Popen([sys.executable, "-m", "sim.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_default_sigint, **kw)
 
 
 def _wait_for_runs(out: Path, count: int, proc, timeout=120):
