@@ -158,7 +158,8 @@ class Dask:
                 self.name += f", dashboard {self._client.dashboard_link}"
         else:
             try:
-                self._client = Client(scheduler, timeout="10s")
+                # how long to try: Dask's connect timeout (30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+                self._client = Client(scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect"))
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ExecutorError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
                                     f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None

@@ -1,6 +1,7 @@
 """The leadsim command: run writes every documented file; bad input is one line, no traceback."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,8 +61,9 @@ def test_validate_reports_good_and_bad(tmp_path, capsys):
 
 
 def leadsim(*args, cwd=None):
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}  # an unreachable scheduler: fail fast
     return subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+                          cwd=cwd, timeout=300, env=env)
 
 
 def assert_one_error_line(proc, *fragments):
