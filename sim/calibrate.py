@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import ensemble, fit_report, progress as progress_bar
+from .executors import sigint_blocked
 from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
@@ -123,6 +125,12 @@ def _worker(setup: Setup, journal: str, study_name: str, trials: int, seconds: f
                    callbacks=[MaxTrialsCallback(trials, states=(TrialState.COMPLETE,))])
 
 
+def _guarded_worker(parent: int, *args) -> None:
+    from .executors import worker_start
+    worker_start(parent)  # a killed `leadsim calibrate` must not leave trial processes running
+    _worker(*args)
+
+
 def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int, fresh: bool = False,
              progress: bool = True):
     """Run (or resume) the study until ``trials`` complete trials or ``minutes`` pass."""
@@ -138,10 +146,12 @@ def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int
         _worker(setup, str(journal), "leadsim", trials, seconds, setup.seed)
     else:
         ctx = mp.get_context("spawn")
-        procs = [ctx.Process(target=_worker, args=(setup, str(journal), "leadsim", trials, seconds, setup.seed + i))
+        procs = [ctx.Process(target=_guarded_worker,
+                             args=(os.getpid(), setup, str(journal), "leadsim", trials, seconds, setup.seed + i))
                  for i in range(jobs)]
-        for p in procs:
-            p.start()
+        with sigint_blocked():  # Ctrl-C is the parent's to handle (it stops the workers)
+            for p in procs:
+                p.start()
         t0 = time.time()
         # the bar is the time budget; the trial cap (default: very many) may end it earlier
         bar = progress_bar.bar(round(seconds), enabled=progress, desc="calibration",

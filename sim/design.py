@@ -41,15 +41,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError, model_validator
 
 from . import interventions, measures
+from .inputs import NAME_PATTERN, describe_type, read_yaml
 from .params import Params, get, nest
-from .scenario import Scenario, ScenarioError, _merge, build, describe, resolve
+from .scenario import Scenario, ScenarioError, _merge, build, describe, resolve, scenario_file
 from .uncertainties import Uncertainty, assumed_settings, calibrated
-
-NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$"
 
 
 class UncertaintyEntry(BaseModel):
@@ -71,7 +69,7 @@ class UncertaintyEntry(BaseModel):
 class OptionEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scenario: str = Field(description="scenario file (relative path)")
-    name: str | None = Field(None, pattern=NAME, description="name in results (default: the scenario's)")
+    name: str | None = Field(None, pattern=NAME_PATTERN, description="name in results (default: the scenario's)")
     settings: dict[str, Any] = Field(default_factory=dict, description="levers fixed for this option: "
                                      "interventions.<name>.<setting> or params.<path>")
 
@@ -101,7 +99,7 @@ class SensitivityEntry(BaseModel):
 
 class DesignDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=NAME)
+    name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     baseline: str = Field(description="the baseline scenario file (relative path)")
     options: list[str | OptionEntry] = Field(min_length=1, max_length=20)
@@ -214,14 +212,9 @@ def _check_factor(path: Path, where: str, factor: str, roles: list[Role]) -> Non
 
 
 def _read(path: Path) -> dict:
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable design file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(path, "(document)", "valid YAML", getattr(exc, "problem", str(exc))) from None
+    raw = read_yaml(path, "design file")
     if not isinstance(raw, dict):
-        raise ScenarioError(path, "(document)", "a mapping with name, baseline and options", raw)
+        raise ScenarioError(path, "(document)", "a mapping with name, baseline and options", describe_type(raw))
     return raw
 
 
@@ -231,13 +224,6 @@ def is_design(path: str | Path) -> bool:
         return "options" in _read(Path(path))
     except ScenarioError:
         return False
-
-
-def scenario_file(path: Path, name: str, where: str) -> Path:
-    target = path.parent / name
-    if target.suffix.lower() not in (".yaml", ".yml") or not target.is_file():
-        raise ScenarioError(path, where, "an existing scenario file (.yaml), relative to this one", name)
-    return target
 
 
 def _role(path: Path, where: str, scenario: str, name: str | None, run: dict) -> Role:

@@ -14,6 +14,7 @@ then describe simulation noise only.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,15 +22,26 @@ from pathlib import Path
 import pandas as pd
 
 from . import files, measures
+from .experiment import ExperimentError
 from .robustness import Box, verdict as robust_verdict
 from .textout import fmt
 
+log = logging.getLogger(__name__)
+
 FOLDER = "uncertainty"
 SUMMARY = "uncertainty.json"
+KINDS = ("robustness", "sensitivity", "threshold")   # a design sweep's summary is not attached
 NOISE_ONLY = ("No uncertainty analysis is attached to these results: their intervals describe simulation noise "
               "over replications only, not uncertainty in the assumed effect sizes or the calibrated parameters. "
               "Run leadsim robustness, sensitivity or threshold on a design of these options with --attach "
               "(README: Uncertainty and sensitivity).")
+
+
+def check_attach(results: str | Path | None) -> None:
+    """Refuse --attach to anything but a comparison's results folder (before anything runs)."""
+    if results is not None and not (Path(results) / "experiment.json").is_file():
+        raise ExperimentError(f"--attach: expected a results folder of leadsim compare (with experiment.json), "
+                              f"found {results}")
 
 
 def save(out: str | Path, payload: dict, attach: str | Path | None = None) -> Path:
@@ -37,26 +49,26 @@ def save(out: str | Path, payload: dict, attach: str | Path | None = None) -> Pa
     path = Path(out) / SUMMARY
     files.write_json(path, payload)
     if attach:
-        results = Path(attach)
-        if not (results / "experiment.json").is_file():
-            raise FileNotFoundError(f"--attach: {results} is not a results folder of leadsim compare (no "
-                                    "experiment.json)")
-        files.write_json(results / FOLDER / f"{payload['id']}.json", payload)
+        check_attach(attach)
+        files.write_json(Path(attach) / FOLDER / f"{payload['id']}.json", payload)
     return path
 
 
 def collect(results: str | Path | None, extra: list[str | Path] = ()) -> list[dict]:
-    """The summaries attached to RESULTS and those in the analysis folders ``extra``."""
+    """The summaries attached to RESULTS and those in the analysis folders ``extra``; one that
+    cannot be read is left out, with a warning."""
     paths = sorted((Path(results) / FOLDER).glob("*.json")) if results else []
     paths += [Path(p) / SUMMARY if Path(p).is_dir() else Path(p) for p in extra]
     out, seen = [], set()
     for path in paths:
         try:
             payload = json.loads(path.read_text())
-        except (OSError, ValueError) as exc:
-            raise FileNotFoundError(f"{path}: not an uncertainty summary ({exc})") from None
-        if payload.get("id") not in seen:
-            seen.add(payload.get("id"))
+            ident, kind = payload["id"], payload["kind"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning(f"{path}: not an uncertainty summary written by leadsim, left out ({type(exc).__name__})")
+            continue
+        if kind in KINDS and ident not in seen:
+            seen.add(ident)
             out.append(payload)
     return out
 

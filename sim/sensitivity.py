@@ -131,9 +131,9 @@ def leading(morris: pd.DataFrame, baseline: str, count: int) -> list[str]:
     return list(score.index[:count])
 
 
-def screen(design: Design, out: str | Path, *, reps: int | None = None, trajectories: int | None = None,
-           sobol_samples: int | None = None, sobol_factors: int | None = None, jobs: int | None = None,
-           scheduler: str | None = None, fresh: bool = False, progress: bool = True) -> Screen:
+def screen(design: Design, out: str | Path, runner: worlds.Runner = worlds.Runner(), *,
+           trajectories: int | None = None, sobol_samples: int | None = None,
+           sobol_factors: int | None = None) -> Screen:
     """Morris over every uncertainty, then Sobol over the leading factors (if ``sobol_samples``)."""
     out, s = Path(out), design.sensitivity
     trajectories = trajectories or s.trajectories
@@ -147,8 +147,7 @@ def screen(design: Design, out: str | Path, *, reps: int | None = None, trajecto
     x = morris_design(names, trajectories, s.levels, design.seed)
     points = [{u.factor: u.value(v) for u, v in zip(factors, row)} for row in x]
     log.info(f"Morris screening: {len(names)} uncertainties, {trajectories} trajectories → {len(points)} worlds")
-    runs = {"morris": worlds.run(design, points, out / "morris", reps=reps, jobs=jobs, scheduler=scheduler,
-                                 fresh=fresh, progress=progress)}
+    runs = {"morris": worlds.run(design, points, out / "morris", runner)}
     _complete(runs["morris"], out / "morris")
     ys = outputs(runs["morris"].diffs, roles, len(points))
     morris, notes = _analyse(ys, lambda y: morris_indices(x, y, names, s.levels, design.seed))
@@ -164,8 +163,7 @@ def screen(design: Design, out: str | Path, *, reps: int | None = None, trajecto
         spoints = [{u.factor: u.value(v) for u, v in zip(chosen, row)} for row in xs]
         log.info(f"Sobol indices for {', '.join(top)}: {sobol_samples} base samples → {len(spoints)} worlds "
                  "(the other uncertainties at the values the scenarios assume)")
-        runs["sobol"] = worlds.run(design, spoints, out / "sobol", reps=reps, jobs=jobs, scheduler=scheduler,
-                                   fresh=fresh, progress=progress)
+        runs["sobol"] = worlds.run(design, spoints, out / "sobol", runner)
         _complete(runs["sobol"], out / "sobol")
         sobol, more = _analyse(outputs(runs["sobol"].diffs, roles, len(spoints)),
                                lambda y: sobol_indices(y, top, design.seed))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import measures, metrics
+from .inputs import describe_type, read_yaml
 from .params import ParamError, Params, get, nest, with_overrides
 from .registry import MEAN_OF_YEARS, POOLED, WINDOW
 from .scenario import ScenarioError, describe
@@ -88,19 +88,12 @@ def measure(run: Tables, targets: list[Target]) -> dict[str, float]:
 
 # -- loading -------------------------------------------------------------------------------------
 def _read_list(path: Path, key: str) -> list:
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable YAML file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
-        raise ScenarioError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    doc = read_yaml(path, "YAML file")
     if not isinstance(doc, dict) or set(doc) != {key}:
-        found = sorted(doc) if isinstance(doc, dict) else doc
+        found = sorted(map(str, doc)) if isinstance(doc, dict) else describe_type(doc)
         raise ScenarioError(path, "(document)", f"a mapping with the single key '{key}'", found)
     if not isinstance(doc[key], list) or not doc[key]:
-        raise ScenarioError(path, key, "a non-empty list", doc[key])
+        raise ScenarioError(path, key, "a non-empty list", describe_type(doc[key]))
     return doc[key]
 
 

@@ -140,10 +140,9 @@ class Threshold:
         return stats.verdict(probe.mean, probe.half_width, measures.direction(self.kpi, self.group))
 
 
-def find(design: Design, factor: str, out: str | Path, *, option: str | None = None, against: str | None = None,
-         measure: tuple[str, str] | None = None, span: tuple[float, float] | None = None, steps: int = 6,
-         reps: int | None = None, jobs: int | None = None, scheduler: str | None = None, fresh: bool = False,
-         progress: bool = True) -> Threshold:
+def find(design: Design, factor: str, out: str | Path, runner: worlds.Runner = worlds.Runner(), *,
+         option: str | None = None, against: str | None = None, measure: tuple[str, str] | None = None,
+         span: tuple[float, float] | None = None, steps: int = 6) -> Threshold:
     """Bisect ``factor`` over its range (or ``span``) for the break-even of ``option`` against
     ``against`` (default: the baseline) on ``measure`` (default: the first headline measure with
     a better direction)."""
@@ -172,8 +171,7 @@ def find(design: Design, factor: str, out: str | Path, *, option: str | None = N
 
     def evaluate(value: float) -> np.ndarray:
         value = probe_design.value((value - low) / (high - low))
-        w = worlds.run(design, [{factor: value}], out / f"probe-{value:.6g}", reps=reps, jobs=jobs,
-                       scheduler=scheduler, fresh=fresh, progress=progress, known=cache)
+        w = worlds.run(design, [{factor: value}], out / f"probe-{value:.6g}", runner, known=cache)
         if w.interrupted:
             raise KeyboardInterrupt
         if w.failures:

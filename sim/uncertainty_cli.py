@@ -73,16 +73,22 @@ def _uncertainties_table(design: Design) -> pd.DataFrame:
                           "integer": u.integer, "reason": u.reason} for u in design.uncertainties])
 
 
+def _runner(args):
+    from .worlds import Runner
+    return Runner(reps=args.reps, jobs=args.jobs, scheduler=args.scheduler, dashboard=args.dashboard,
+                  fresh=args.fresh, progress=not args.quiet)
+
+
 def cmd_sensitivity(args) -> int:
     from . import howsure, sensitivity
     from . import uncertainty_charts as ucharts
     from .design import load_design
+    howsure.check_attach(args.attach)
     design = load_design(args.design)
     out = Path(args.out or f"results/sensitivity-{design.name}")
     t0 = time.perf_counter()
-    screen = sensitivity.screen(design, out, reps=args.reps, trajectories=args.trajectories,
-                                sobol_samples=args.sobol_samples, sobol_factors=args.sobol_factors, jobs=args.jobs,
-                                scheduler=args.scheduler, fresh=args.fresh, progress=not args.quiet)
+    screen = sensitivity.screen(design, out, _runner(args), trajectories=args.trajectories,
+                                sobol_samples=args.sobol_samples, sobol_factors=args.sobol_factors)
     w = screen.runs["morris"]
     _write_csv(out / "uncertainties.csv", _uncertainties_table(design))
     _write_csv(out / "morris.csv", screen.morris)
@@ -150,6 +156,7 @@ def cmd_robustness(args, discover: bool = True) -> int:
     from . import howsure, robustness, worlds
     from . import uncertainty_charts as ucharts
     from .design import load_design
+    howsure.check_attach(args.attach)
     design = load_design(args.design)
     if args.points:
         design.sample = design.sample.model_copy(update={"points": args.points})
@@ -159,8 +166,7 @@ def cmd_robustness(args, discover: bool = True) -> int:
     out = Path(args.out or f"results/{kind}-{design.name}")
     t0 = time.perf_counter()
     points, sample_text, notes = worlds.sample(design)
-    w = worlds.run(design, points, out / "worlds", reps=args.reps, jobs=args.jobs, scheduler=args.scheduler,
-                   fresh=args.fresh, progress=not args.quiet)
+    w = worlds.run(design, points, out / "worlds", _runner(args))
     if w.interrupted:
         print("Stopped: finished runs are saved; run the same command again to resume.", file=sys.stderr)
         return 130
@@ -219,14 +225,14 @@ def cmd_threshold(args) -> int:
     from . import howsure, threshold
     from . import uncertainty_charts as ucharts
     from .design import load_design
+    howsure.check_attach(args.attach)
     design = load_design(args.design)
     short = args.factor.split(".")[-1]
     t0 = time.perf_counter()
     out = Path(args.out or f"results/threshold-{design.name}-{short}")
-    result = threshold.find(design, args.factor, out, option=args.option, against=args.against,
+    result = threshold.find(design, args.factor, out, _runner(args), option=args.option, against=args.against,
                             measure=_measure(args.measure), span=tuple(args.range) if args.range else None,
-                            steps=args.steps, reps=args.reps, jobs=args.jobs, scheduler=args.scheduler,
-                            fresh=args.fresh, progress=not args.quiet)
+                            steps=args.steps)
     unit = measures.unit(result.kpi)
     probes = pd.DataFrame([{"value": p.value, "n": len(p.diffs), "diff": p.mean, "diff_ci": p.half_width,
                             "verdict": result.verdict_at(p)} for p in sorted(result.probes, key=lambda p: p.value)])
@@ -278,12 +284,17 @@ def cmd_howsure(args) -> int:
 
 
 def add_parsers(sub) -> None:
+    from .cli import REPS, whole
+
     def common(p):
         p.add_argument("design", help="design file (see scenarios/designs/ and scenarios/README.md)")
         p.add_argument("--out", help="results folder (re-running the same command resumes it)")
-        p.add_argument("--reps", type=int, help="replications per world (default: the design's)")
-        p.add_argument("--jobs", type=int, help="worker processes (default: all cores; 1 = in this process)")
-        p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT, or 'local' for a local cluster")
+        p.add_argument("--reps", type=REPS, help="replications per world (default: the design's)")
+        p.add_argument("--jobs", type=whole(1, 256), help="worker processes (default: all cores; 1 = in this "
+                                                          "process)")
+        p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (or tls://), or 'local' for a "
+                                           "local cluster")
+        p.add_argument("--dashboard", metavar="HOST:PORT", help="with --scheduler local: serve Dask's dashboard here")
         p.add_argument("--fresh", action="store_true", help="delete stored runs in --out and start again")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
         p.add_argument("--attach", metavar="RESULTS", help="also file the summary with the experiment in RESULTS "
@@ -291,14 +302,17 @@ def add_parsers(sub) -> None:
 
     sen = sub.add_parser("sensitivity", help="Morris screening, then Sobol indices, of a design's uncertainties")
     common(sen)
-    sen.add_argument("--trajectories", type=int, help="Morris trajectories (default: the design's)")
-    sen.add_argument("--sobol-samples", type=int, help="Saltelli base samples, a power of 2; 0 skips Sobol")
-    sen.add_argument("--sobol-factors", type=int, help="leading factors given Sobol indices")
+    sen.add_argument("--trajectories", type=whole(2, 1000), help="Morris trajectories (default: the design's)")
+    sen.add_argument("--sobol-samples", type=whole(0, 4096), help="Saltelli base samples, a power of 2; 0 skips "
+                                                                   "Sobol")
+    sen.add_argument("--sobol-factors", type=whole(1, 20), help="leading factors given Sobol indices")
     sen.set_defaults(func=cmd_sensitivity)
     rob = sub.add_parser("robustness", help="share of plausible worlds in which each option wins; where it loses")
     common(rob)
-    rob.add_argument("--points", type=int, help="points of the uncertainty sample (default: the design's)")
-    rob.add_argument("--ensemble-draws", type=int, help="calibration-ensemble draws crossed with the points")
+    rob.add_argument("--points", type=whole(1, 10_000), help="points of the uncertainty sample (default: the "
+                                                             "design's)")
+    rob.add_argument("--ensemble-draws", type=whole(0, 1000), help="calibration-ensemble draws crossed with the "
+                                                                   "points")
     rob.set_defaults(func=cmd_robustness)
     thr = sub.add_parser("threshold", help="the value of an assumption at which an option's verdict flips")
     common(thr)
@@ -309,7 +323,7 @@ def add_parsers(sub) -> None:
     thr.add_argument("--measure", metavar="KPI[:GROUP]", help="default: the first headline measure")
     thr.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"),
                      help="values to search (default: the factor's range in the design)")
-    thr.add_argument("--steps", type=int, default=6, help="bisection steps after the two ends (default 6)")
+    thr.add_argument("--steps", type=whole(0, 30), default=6, help="bisection steps after the two ends (default 6)")
     thr.set_defaults(func=cmd_threshold)
     how = sub.add_parser("howsure", help="print 'How sure are we?' for a results folder")
     how.add_argument("results", help="folder written by leadsim compare")

@@ -47,14 +47,25 @@ class Worlds:
     known: dict[str, pd.DataFrame] = field(default_factory=dict)   # scenario name → its per-run values
 
 
-def run(design: Design, points: list[dict], out: str | Path, *, reps: int | None = None, jobs: int | None = None,
-        scheduler: str | None = None, fresh: bool = False, progress: bool = True,
+@dataclass(frozen=True)
+class Runner:
+    """How worlds run: replications per world (None: the design's), where (``sim/executors.py``),
+    and whether to show progress or discard stored runs first."""
+    reps: int | None = None
+    jobs: int | None = None
+    scheduler: str | None = None
+    dashboard: str | None = None
+    fresh: bool = False
+    progress: bool = True
+
+
+def run(design: Design, points: list[dict], out: str | Path, runner: Runner = Runner(),
         known: dict[str, pd.DataFrame] | None = None) -> Worlds:
     """Simulate every role in every world of ``points`` and pair them within each world.
     ``known`` holds per-run values of scenarios already run elsewhere (e.g. an earlier probe of a
     threshold search); they are not run again."""
     known = dict(known or {})
-    reps = reps or design.replications
+    reps = runner.reps or design.replications
     scenarios, factors, rows = {}, {}, []
     for world, values in enumerate(points):
         for role, (scenario, applied) in design.scenarios_at(values).items():
@@ -65,11 +76,11 @@ def run(design: Design, points: list[dict], out: str | Path, *, reps: int | None
     todo = [s for name, s in scenarios.items() if name not in known]
     outcome = Worlds(pd.DataFrame(points).rename_axis("world").reset_index(), pd.DataFrame(), reps, known=known)
     if todo:
-        log.info(f"{len(points)} world(s) × {len(design.roles)} scenarios: {len(todo)} distinct scenario(s) × "
+        log.info(f"{len(points)} world(s) × {len(design.roles)} scenarios: {len(todo)} scenario(s) to run × "
                  f"{reps} replication(s) in {out}")
-        result = experiment.compare(None, todo, reps=reps, out=out, jobs=jobs, scheduler=scheduler, seed=design.seed,
-                                    period=design.period, fresh=fresh, progress=progress, factors=factors,
-                                    kind="design")
+        result = experiment.compare(None, todo, reps=reps, out=out, jobs=runner.jobs, scheduler=runner.scheduler,
+                                    dashboard=runner.dashboard, seed=design.seed, period=design.period,
+                                    fresh=runner.fresh, progress=runner.progress, factors=factors, kind="design")
         ex = result.execution
         outcome.period, outcome.executor = result.period, result.executor
         outcome.ran, outcome.reused, outcome.failures, outcome.interrupted = ex.ran, ex.skipped, ex.failures, \

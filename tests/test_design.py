@@ -75,7 +75,7 @@ def test_baseline_against_baseline_is_exactly_zero_in_every_world(library, tmp_p
         "sample: {points: 3}\nreplications: 2\n")
     design = load_design(library / "same.yaml")
     points, _, _ = worlds.sample(design)
-    result = worlds.run(design, points, tmp_path / "out", jobs=1, progress=False)
+    result = worlds.run(design, points, tmp_path / "out", worlds.Runner(jobs=1, progress=False))
     d = result.diffs[result.diffs.against == "tiny_nd"]
     assert len(d) == 3 * 2 * len(design.measures) and d["diff"].notna().any()
     assert (d["diff"].dropna() == 0).all()
