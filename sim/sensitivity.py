@@ -17,7 +17,6 @@ Morris step — levels / (2 (levels − 1)) of its range, 2/3 with the default 4
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +150,8 @@ def screen(design: Design, out: str | Path, runner: worlds.Runner = worlds.Runne
     _complete(runs["morris"], out / "morris")
     ys = outputs(runs["morris"].diffs, roles, len(points))
     morris, notes = _analyse(ys, lambda y: morris_indices(x, y, names, s.levels, design.seed))
+    if morris.empty:
+        raise ExperimentError("no measure could be analysed: " + "; ".join(notes[:3]))
     morris["relative"] = morris.mu_star / morris.groupby(OUTPUT, sort=False).mu_star.transform("max").replace(0, np.nan)
     morris["relative"] = morris.relative.fillna(0.0)
     if len(morris):
@@ -179,12 +180,19 @@ def _complete(run: worlds.Worlds, folder: Path) -> None:
                               "every world — rerun the same command to retry them")
 
 
-def top_factors(table: pd.DataFrame, option: str, against: str, kpi: str, group: str, count: int = 3,
-                by: str = "mu_star") -> list[dict]:
-    """The ``count`` factors with the largest index ``by`` for one output."""
-    if table is None or table.empty:
-        return []
-    block = table[(table.option == option) & (table.against == against) & (table.kpi == kpi)
-                  & (table.group == group)].sort_values(by, ascending=False, kind="stable")
-    return [{"factor": r.factor, by: float(getattr(r, by))} for r in block.head(count).itertuples()
-            if math.isfinite(getattr(r, by)) and getattr(r, by) > 0]
+def tops(screen: Screen, count: int = 5) -> list[dict]:
+    """Per output: its noise floor, the ``count`` assumptions with the largest μ* (with μ* relative
+    to the largest), and the largest total-order indices if Sobol ran."""
+    out = []
+    for key, block in screen.morris.groupby(OUTPUT, sort=False):
+        block = block.sort_values("mu_star", ascending=False, kind="stable")
+        entry = dict(zip(OUTPUT, key), noise_floor=float(block.noise_floor.iloc[0]), sobol=[],
+                     factors=[{"factor": r.factor, "mu_star": float(r.mu_star), "relative": float(r.relative)}
+                              for r in block.head(count).itertuples() if r.mu_star > 0])
+        if screen.sobol is not None and len(screen.sobol):
+            s = screen.sobol
+            mine = s[(s.option == key[0]) & (s.against == key[1]) & (s.kpi == key[2]) & (s.group == key[3])]
+            entry["sobol"] = [{"factor": r.factor, "S1": float(r.S1), "ST": float(r.ST)}
+                              for r in mine.sort_values("ST", ascending=False, kind="stable").head(count).itertuples()]
+        out.append(entry)
+    return out

@@ -6,17 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .charts import BASELINE_COLOUR, Chart, _figure
+from .charts import BASELINE_COLOUR, Chart, _figure, plt
 
 BETTER, BETTER_LIGHT, WORSE_LIGHT, WORSE = "#0072B2", "#9ecae1", "#fdd0a2", "#D55E00"
 
 
 def morris(option: str, table: pd.DataFrame, labels: dict[tuple, str], note: str, top: int = 15) -> Chart:
     """Heat map: rows the assumptions with the largest μ*, columns the measures; each cell μ*
-    relative to the largest for that measure."""
-    wide = table.assign(measure=[labels.get((k, g), f"{k} · {g}") for k, g in zip(table.kpi, table.group)]) \
-        .pivot_table(index="factor", columns="measure", values="relative", sort=False).fillna(0.0)
+    relative to the largest for that measure, greyed where it is within simulation noise."""
+    table = table.assign(measure=[labels.get((k, g), f"{k} · {g}") for k, g in zip(table.kpi, table.group)],
+                         noise=table.mu_star <= table.noise_floor)
+    wide = table.pivot_table(index="factor", columns="measure", values="relative", sort=False).fillna(0.0)
     wide = wide.loc[wide.max(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
+    noise = table.pivot_table(index="factor", columns="measure", values="noise", aggfunc="max", sort=False) \
+        .reindex(index=wide.index, columns=wide.columns).fillna(False).astype(bool)
     fig, axes = _figure(1, 1, width=max(6.0, 1.0 + 0.75 * wide.shape[1]), height=max(2.6, 1.4 + 0.28 * len(wide)))
     ax = axes[0][0]
     ax.grid(False)
@@ -26,12 +29,16 @@ def morris(option: str, table: pd.DataFrame, labels: dict[tuple, str], note: str
     ax.set_yticks(range(len(wide)))
     ax.set_yticklabels([f.split(".", 1)[1] for f in wide.index], fontsize=7)
     for (i, j), v in np.ndenumerate(wide.to_numpy()):
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6, color="white" if v > 0.6 else "#222222")
+        if noise.iat[i, j]:
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, color="#eeeeee"))
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6,
+                color="#999999" if noise.iat[i, j] else ("white" if v > 0.6 else "#222222"))
     fig.tight_layout()
     return Chart(f"morris_{option}", f"Which assumptions move the effect of {option} most (Morris screening)",
                  "Each cell: μ* — the mean absolute change in the paired difference from the baseline when one "
                  "assumption moves by a Morris step — relative to the largest for that measure (1 = the most "
-                 f"influential). {note}", fig)
+                 "influential); grey where μ* is below the noise floor, i.e. not distinguishable from simulation "
+                 f"noise. {note}", fig)
 
 
 def sobol(option: str, table: pd.DataFrame, labels: dict[tuple, str], note: str) -> Chart:

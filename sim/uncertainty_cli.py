@@ -5,6 +5,7 @@ EMA Workbench) are imported when a command runs, so other commands start quickly
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from datetime import datetime, timezone
@@ -94,8 +95,9 @@ def cmd_sensitivity(args) -> int:
     _write_csv(out / "morris.csv", screen.morris)
     if screen.sobol is not None:
         _write_csv(out / "sobol.csv", screen.sobol)
-    note = (f"{len(w.points)} worlds on {design.sensitivity.trajectories if args.trajectories is None else args.trajectories}"
-            f" Morris trajectories; {_settings(design, w)}")
+    trajectories = args.trajectories or design.sensitivity.trajectories
+    sobol_samples = design.sensitivity.sobol_samples if args.sobol_samples is None else args.sobol_samples
+    note = f"{len(w.points)} worlds on {trajectories} Morris trajectories; {_settings(design, w)}"
     labels = _labels(design)
     base = design.baseline.name
     for option in [r.name for r in design.options]:
@@ -106,19 +108,7 @@ def cmd_sensitivity(args) -> int:
             sob = screen.sobol[(screen.sobol.option == option) & (screen.sobol.against == base)]
             if len(sob):
                 _save_chart(ucharts.sobol(option, sob, labels, _settings(design, screen.runs["sobol"])), out)
-    top = []
-    for key, _ in screen.morris.groupby(sensitivity.OUTPUT, sort=False):
-        entry = dict(zip(sensitivity.OUTPUT, key))
-        entry["factors"] = [{**f, "relative": float(screen.morris[(screen.morris.factor == f["factor"])
-                                                                    & _is(screen.morris, entry)].relative.iloc[0])}
-                            for f in sensitivity.top_factors(screen.morris, *key, count=5)]
-        entry["noise_floor"] = float(screen.morris[_is(screen.morris, entry)].noise_floor.iloc[0])
-        entry["sobol"] = sensitivity.top_factors(screen.sobol, *key, count=5, by="ST")
-        for s in entry["sobol"]:
-            s["S1"] = float(screen.sobol[(screen.sobol.factor == s["factor"]) & _is(screen.sobol, entry)].S1.iloc[0])
-        top.append(entry)
-    trajectories = args.trajectories or design.sensitivity.trajectories
-    sobol_samples = design.sensitivity.sobol_samples if args.sobol_samples is None else args.sobol_samples
+    top = sensitivity.tops(screen)
     summary = _summary("sensitivity", f"sensitivity-{design.name}", design, out, w, worlds=len(w.points),
                        trajectories=trajectories, levels=design.sensitivity.levels, sobol_samples=sobol_samples,
                        leading=screen.leading, top=top)
@@ -131,8 +121,7 @@ def cmd_sensitivity(args) -> int:
             continue
         unit = measures.unit(entry["kpi"])
         factors = ", ".join(f"{_short(f['factor'])} {magnitude(f['mu_star'], unit)}" for f in entry["factors"])
-        floor = f"; noise floor {magnitude(entry['noise_floor'], unit)}" if entry["noise_floor"] == entry["noise_floor"] \
-            else ""
+        floor = f"; noise floor {magnitude(entry['noise_floor'], unit)}" if math.isfinite(entry["noise_floor"]) else ""
         print(f"  {entry['option']} · {measures.label(entry['kpi'], entry['group'])}: μ* {factors}{floor}")
     if screen.leading:
         print(f"Leading factors overall: {', '.join(_short(f) for f in screen.leading)}")
@@ -145,11 +134,6 @@ def cmd_sensitivity(args) -> int:
 def magnitude(value: float, unit: str) -> str:
     """A size of a difference in its unit (percentage points for shares), without a sign."""
     return fmt(value, unit, diff=True).lstrip("+")
-
-
-def _is(table: pd.DataFrame, entry: dict):
-    return ((table.option == entry["option"]) & (table.against == entry["against"]) & (table.kpi == entry["kpi"])
-            & (table.group == entry["group"]))
 
 
 def cmd_robustness(args, discover: bool = True) -> int:
