@@ -174,7 +174,8 @@ def _row(option, kpi, group, baseline, robust, screens, thresholds, table) -> di
         if _finite(share["share_better"]):
             row["worlds"] = (f"better in {round(share['share_better'] * n)} of {n} "
                              f"(clearly in {round(share['share_clearly_better'] * n)})")
-        row["across"] = f"median {fmt(share['median'], unit, True)}; 95% of worlds {_range(share['low'], share['high'], unit)}"
+        row["across"] = (f"median {fmt(share['median'], unit, True)}; {share.get('spread', '95% of worlds')} "
+                         f"{_range(share['low'], share['high'], unit)}")
         found = Box({f: (lo, hi, side) for f, lo, hi, side in box["limits"]}, box["coverage"], box["density"],
                     box["mass"], box["base_rate"]) if box else None
         row["verdict"] = robust_verdict(share, found, {"condition": condition} if condition else None)

@@ -11,7 +11,8 @@ includes parameter and calibration uncertainty, not only simulation noise.
 Scenario discovery: where an option loses to the baseline in some worlds and not others, PRIM
 (the patient rule induction method, from EMA Workbench) finds a box over the uncertainties that
 holds most of the losing worlds: of its peeling trajectory, the densest box that still covers
-half the losing worlds and restricts at most three uncertainties.
+half the losing worlds, holds at least three worlds and restricts at most three uncertainties
+(with at least three losing and three winning worlds; otherwise there is no box).
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ SHARE_KEYS = ["option", "against", "kpi", "group"]
 MIN_COVERAGE = 0.5      # a box must hold at least half the losing worlds
 MAX_RESTRICTED = 3      # … and name at most three uncertainties, to be read aloud
 MIN_LIFT = 1.25         # … and be this much denser in losses than the whole sample, else "no region"
+MIN_CASES = 3           # PRIM only with at least this many losing and winning worlds, and boxes that hold as many
+PERCENTILES_FROM = 40   # worlds from which the spread is a 95% range; below it, the whole range
 
 
 def shares(per_world: pd.DataFrame) -> pd.DataFrame:
     """Per option, comparison and measure: worlds, the shares of worlds in which the option is
-    better, clearly better and clearly worse, and the median and 95% range of its effect across
-    worlds. Measures without a better direction get no shares."""
+    better, clearly better and clearly worse, and the median and spread of its effect across worlds
+    (the 2.5th to 97.5th percentile from 40 worlds, the whole range below that: ``spread`` says
+    which). Measures without a better direction get no shares."""
     rows = []
     for key, block in per_world.groupby(SHARE_KEYS, sort=False):
         d = block["diff"].to_numpy(dtype=float)
@@ -45,10 +49,12 @@ def shares(per_world: pd.DataFrame) -> pd.DataFrame:
         sign = better_sign(key[2], key[3])
         n = len(d)
         row = dict(zip(SHARE_KEYS, key), worlds=n, share_better=np.nan, share_clearly_better=np.nan,
-                   share_clearly_worse=np.nan, median=np.nan, low=np.nan, high=np.nan)
+                   share_clearly_worse=np.nan, median=np.nan, low=np.nan, high=np.nan,
+                   spread="95% of worlds" if n >= PERCENTILES_FROM else "all worlds")
         if n:
-            row.update(median=float(np.median(d)), low=float(np.quantile(d, 0.025)),
-                       high=float(np.quantile(d, 0.975)))
+            tails = (0.025, 0.975) if n >= PERCENTILES_FROM else (0.0, 1.0)
+            row.update(median=float(np.median(d)), low=float(np.quantile(d, tails[0])),
+                       high=float(np.quantile(d, tails[1])))
         if n and sign:
             row.update(share_better=float(np.mean(sign * d > 0)),
                        share_clearly_better=float(np.mean(block.verdict == "better")),
@@ -74,12 +80,12 @@ class Box:
         return " and ".join(_condition(f, lo, hi, side) for f, (lo, hi, side) in self.limits.items())
 
     def complement(self) -> str | None:
-        """The condition under which the option wins, when the box restricts one uncertainty."""
+        """The condition under which the option wins, when the box cuts one uncertainty on one side."""
         if len(self.limits) != 1:
             return None
         (factor, (lo, hi, side)), = self.limits.items()
         if side == "between":
-            return f"{_short(factor)} < {lo:.3g} or > {hi:.3g}"
+            return None
         # losing below ``hi`` means winning above it, and the other way round
         return _condition(factor, hi, lo, "above" if side == "below" else "below")
 
@@ -102,7 +108,7 @@ def discover(x: pd.DataFrame, loses: np.ndarray) -> Box:
     loses = np.asarray(loses, dtype=int)
     x = x.loc[:, x.nunique() > 1].astype(float).reset_index(drop=True)
     base = float(loses.mean()) if len(loses) else 0.0
-    if x.empty or not 0 < loses.sum() < len(loses):
+    if x.empty or not MIN_CASES <= loses.sum() <= len(loses) - MIN_CASES:
         return Box(base_rate=base)
     with warnings.catch_warnings():  # ema_workbench warns about optional back-ends and pandas deprecations
         warnings.simplefilter("ignore")
@@ -110,7 +116,8 @@ def discover(x: pd.DataFrame, loses: np.ndarray) -> Box:
         prim = Prim(x, loses, threshold=1e-9)  # binary: a world of interest has y ≥ threshold, i.e. it loses
         box = prim.find_box()
     trajectory = box.peeling_trajectory.reset_index(drop=True)
-    fits = trajectory[(trajectory.coverage >= MIN_COVERAGE) & (trajectory.res_dim <= MAX_RESTRICTED)]
+    fits = trajectory[(trajectory.coverage >= MIN_COVERAGE) & (trajectory.res_dim <= MAX_RESTRICTED)
+                      & (trajectory.n >= MIN_CASES)]
     if fits.empty:
         return Box(base_rate=base)
     i = int(fits.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])

@@ -88,7 +88,8 @@ def run(design: Design, points: list[dict], out: str | Path, runner: Runner = Ru
         wanted = set(design.measures)
         mine = result.values[[k in wanted for k in zip(result.values.kpi, result.values.group)]]
         known.update({name: block for name, block in mine.groupby("scenario", sort=False)})
-    values = pd.concat([known[n] for n in scenarios if n in known], ignore_index=True) if known else pd.DataFrame()
+    frames = [known[n] for n in scenarios if n in known]
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     outcome.diffs = paired(values, index, [r.name for r in design.roles], design.measures)
     return outcome
 

@@ -28,7 +28,8 @@ ROW = {"option": "opt", "against": "base", "kpi": "exec_vacant_or_interim", "gro
 def test_verdicts_combine_robustness_sensitivity_and_break_even():
     robust = summary("robustness", worlds=20, sample="a test sample", boxes=[],
                      shares=[{**ROW, "worlds": 20, "share_better": 0.75, "share_clearly_better": 0.5,
-                              "share_clearly_worse": 0.1, "median": -0.01, "low": -0.03, "high": 0.01}])
+                              "share_clearly_worse": 0.1, "median": -0.01, "low": -0.03, "high": 0.01,
+                              "spread": "all worlds"}])
     screen = summary("sensitivity", worlds=12, trajectories=2, uncertainties=[{}, {}], sobol_samples=0, leading=[],
                      top=[{**ROW, "noise_floor": 0.002, "sobol": [],
                            "factors": [{"factor": "params.performance.leadership_feedback", "mu_star": 0.02},
@@ -39,7 +40,7 @@ def test_verdicts_combine_robustness_sensitivity_and_break_even():
     (row,) = section.rows
     assert row["verdict"] == "better only if new_deal.removal_multiplier < 0.62 (better in 75% of 20 worlds)"
     assert row["worlds"] == "better in 15 of 20 (clearly in 10)"
-    assert row["across"] == "median -1.0 pp; 95% of worlds -3.0 pp to +1.0 pp"
+    assert row["across"] == "median -1.0 pp; all worlds -3.0 pp to +1.0 pp"
     assert row["depends"] == ("performance.leadership_feedback (μ* 2.0 pp), new_deal.removal_multiplier "
                               "(μ* 0.1 pp, within simulation noise)")
     assert row["break_even"] == ("better only if new_deal.removal_multiplier < 0.62 (95% interval 0.55 to above the "
