@@ -108,18 +108,18 @@ def section(summaries: list[dict], baseline: str, options: list[str], table: pd.
     thresholds = [s for s in mine if s["kind"] == "threshold"]
     intro = ["The intervals in the comparison describe simulation noise over replications only."]
     for s in robust:
-        intro.append(f"Robustness ({s['design']}): {s['worlds']} plausible worlds — {s['sample']} — each with "
-                     f"{s['replications']} replication(s) of the baseline and every option; the ranges 'across "
-                     "worlds' below include uncertainty in these assumptions and not only simulation noise.")
+        intro.append(f"Robustness ({s['design']}): {s['worlds']} plausible worlds — {s['sample']}; the spread "
+                     "'across plausible worlds' below includes uncertainty in these assumptions, not only "
+                     f"simulation noise. {s.get('settings', '')}".rstrip())
     for s in screens:
         intro.append(f"Sensitivity ({s['design']}): Morris screening of {len(s['uncertainties'])} assumptions over "
-                     f"{s['worlds']} worlds ({s['trajectories']} trajectories, {s['replications']} replication(s) "
-                     "each)" + (f", then Sobol indices for {', '.join(_short(f) for f in s['leading'])}"
-                               if s.get("sobol_samples") else "") + ".")
+                     f"{s['worlds']} worlds ({s['trajectories']} trajectories)"
+                     + (f", then Sobol indices for {', '.join(_short(f) for f in s['leading'])}"
+                        if s.get("sobol_samples") else "") + f". {s.get('settings', '')}".rstrip())
     for s in thresholds:
         intro.append(f"Break-even ({s['design']}): bisection over {_short(s['factor'])} from {s['range'][0]:g} to "
                      f"{s['range'][1]:g} for {s['option']} against {s['against']}, other assumptions as the "
-                     "scenarios assume.")
+                     f"scenarios assume; {s['replications']} replication(s) per value.")
     rows, covered = [], set()
     for option in options:
         for kpi, group in _measures(mine):

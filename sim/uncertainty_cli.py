@@ -31,23 +31,25 @@ def _labels(design: Design) -> dict[tuple, str]:
     return {k: measures.label(*k) for k in design.measures}
 
 
-def _settings(design: Design, w: Worlds | None) -> str:
+def _settings(design: Design, w: Worlds | None, reps: int | None = None) -> str:
     run = design.baseline.doc.get("run", {})
-    period = f"{w.period[0]}–{w.period[1]}" if w is not None and w.period else "the last ten reported years"
-    reps = w.replications if w is not None else design.replications
+    years = w.period if w is not None and w.period else design.period
+    period = f"{years[0]}–{years[1]}" if years else "the last ten reported years"
+    reps = reps or (w.replications if w is not None else design.replications)
     return (f"{reps} replication(s) per world with common random numbers; runs {run.get('start_year', '')}–"
             f"{run.get('end_year', '')}, values averaged over {period}.")
 
 
-def _summary(kind: str, ident: str, design: Design, out: Path, w: Worlds | None, **extra) -> dict:
+def _summary(kind: str, ident: str, design: Design, out: Path, w: Worlds | None, reps: int | None = None,
+             **extra) -> dict:
     return {"kind": kind, "id": ident, "design": design.name, "design_file": str(design.path), "folder": str(out),
             "baseline": design.baseline.name, "options": [r.name for r in design.options],
             "measures": [[k, g, measures.label(k, g), measures.unit(k), measures.direction(k, g)]
                          for k, g in design.measures],
             "uncertainties": [{"factor": u.factor, "low": u.low, "high": u.high, "nominal": u.nominal,
                                "log": u.log, "reason": u.reason} for u in design.uncertainties],
-            "replications": w.replications if w is not None else design.replications,
-            "period": list(w.period) if w is not None and w.period else None, "settings": _settings(design, w),
+            "replications": reps or (w.replications if w is not None else design.replications),
+            "period": list(w.period) if w is not None and w.period else None, "settings": _settings(design, w, reps),
             "notes": list(design.notes), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             **extra}
 
@@ -229,12 +231,14 @@ def cmd_threshold(args) -> int:
     status = ("flips inside the range" if result.estimate is not None else
               f"no break-even between {result.low:g} and {result.high:g} ({ends})")
     summary = _summary("threshold", f"threshold-{design.name}-{result.option}-{short}-{result.kpi}-{result.group}",
-                       design, out, None, factor=result.factor, option=result.option, against=result.against,
+                       design, out, None, reps, factor=result.factor, option=result.option, against=result.against,
                        kpi=result.kpi, group=result.group, range=[result.low, result.high], steps=args.steps,
                        break_even=result.estimate, interval=list(result.ci) if result.ci else None,
                        better_side=result.better_side, condition=result.condition, status=status,
                        probes=probes.to_dict("records"))
-    summary["replications"] = reps
+    if reps < 5:
+        summary["notes"].append(f"break-even of {result.option} on {result.kpi}: {reps} replication(s) per value make "
+                                "its bootstrap interval rough")
     howsure.save(out, summary, args.attach)
     print(f"{result.option} against {result.against} on {label}, varying {result.factor} "
           f"({result.low:g} to {result.high:g}; the other assumptions as the scenarios assume):")
