@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import calibration_fit, executors, files, measures, progress as progress_bar, stats
+from . import calibration_fit, cohort, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
 from .scenario import Scenario
 from .store import Store
@@ -100,6 +100,8 @@ class Comparison:
     executor: str
     stop_reason: str = ""
     execution: Execution = field(default_factory=Execution)
+    cohort_year: int | None = None          # 31 Dec of this year fixed the cohort of challenged trusts
+    scenarios: dict[str, dict] = field(default_factory=dict)  # name → resolved scenario, as recorded
 
 
 def _parse_period(period, baseline: Scenario) -> tuple[int, int]:
@@ -128,6 +130,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     if precision and baseline is None:
         raise ExperimentError("--precision needs a baseline to compare against")
     check_precision(precision)
+    scenarios, cohort_year = cohort.align(scenarios)  # one cohort of challenged trusts for every scenario
     reference = scenarios[0]
     seed = reference.run.seed if seed is None else seed
     period = _parse_period(period, reference)
@@ -169,12 +172,16 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
         executor.close()
     kpis = store.kpis(names, period)
     values = run_values(kpis, period)
+    mismatched = cohort.mismatches(values)
+    if mismatched:
+        log.warning(f"the fixed cohort of challenged trusts (31 Dec {cohort_year}) differs between scenarios in "
+                    f"replications {mismatched}: an option acts before the cohort year ends")
     table = stats.compare(values, baseline.name if baseline else None)
     table.insert(2, "unit", table.kpi.map(measures.unit))
     store.consolidate()
     files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
-                      reason, total)
+                      reason, total, cohort_year, {s.name: s.resolved() for s in scenarios})
 
 
 def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .definitions import challenged
 from .survival import spells
 
 
@@ -83,6 +84,36 @@ class Tables:
         """Post snapshots with the trust's rating and special-measures flag in the same snapshot."""
         orgs = self.organisations[["year", "org", "rating", "special_measures"]]
         return self.posts.merge(orgs, on=["year", "org"], how="left")
+
+    def challenged_cohort(self, year: int) -> np.ndarray | None:
+        """The trusts challenged (rated inadequate or in special measures) at 31 Dec of ``year``: the
+        fixed cohort (``sim/cohort.py``). None if the run has no snapshot of that year."""
+        def make():
+            orgs = self.organisations[self.organisations.year == year]
+            if orgs.empty:
+                return None
+            return np.sort(orgs.org[challenged(orgs.rating, orgs.special_measures)].to_numpy())
+        return self._cached(("cohort", year), make)
+
+    def without_holder(self) -> pd.DataFrame:
+        """Every spell a post spent without a substantive holder (vacant or interim): org, post, start
+        and stop. A spell ends at an appointment (whose value is the spell's length); one still open
+        when the log ends runs from the post's last departure to ``end``."""
+        def make():
+            ev = self.events
+            app = ev[ev.kind == "appointment"]
+            closed = app[app.value > 0]
+            last_app = app.groupby("post").time.max()
+            dep = ev[ev.kind == "departure"]
+            last_dep = dep.groupby("post").agg(time=("time", "max"), org=("org", "first"))
+            # a handover departs and appoints at one instant: strictly later departures are still open
+            still_open = last_dep[last_dep.time > last_app.reindex(last_dep.index).fillna(-np.inf)]
+            return pd.DataFrame({
+                "org": np.concatenate([closed.org.to_numpy(), still_open.org.to_numpy()]),
+                "post": np.concatenate([closed.post.to_numpy(), still_open.index.to_numpy()]),
+                "start": np.concatenate([(closed.time - closed.value).to_numpy(), still_open.time.to_numpy()]),
+                "stop": np.concatenate([closed.time.to_numpy(), np.full(len(still_open), self.end)])})
+        return self._cached("without_holder", make)
 
     def spells(self, end: float) -> pd.DataFrame:
         """Substantive spells in posts, from the events before ``end``, right-censored at ``end``."""

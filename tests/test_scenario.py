@@ -34,7 +34,7 @@ def test_overrides_apply_and_base_inherits(tmp_path):
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
-    ("name: x\nparamz: {}\n", "paramz", "one of name, description, base, params, interventions, run", "paramz"),
+    ("name: x\nparamz: {}\n", "paramz", "one of name, title, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
     ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
     ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
