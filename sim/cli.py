@@ -59,9 +59,15 @@ def _period(text: str | None):
         raise SystemExit(f"error: --period expects YEAR or FROM:TO, found {text!r}") from None
 
 
-def _report_comparison(result, title: str, args) -> int:
+def _report_comparison(result, title: str, args, appraise: bool = False) -> int:
+    from . import appraisal
     keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
-    textout.print_comparison(result.table, title, keys)
+    titles = appraisal.display_titles(result.scenarios, list(dict.fromkeys(result.table.scenario)))
+    textout.print_comparison(result.table, title, keys, titles=titles)
+    if appraise and result.baseline and not result.table.empty:
+        period = f"{result.period[0]}–{result.period[1]}"
+        textout.print_appraisal(appraisal.appraise(result.table, result.values, result.baseline, result.scenarios,
+                                                   period, result.cohort_year))
     if args.report and not result.execution.interrupted:
         from . import report
         built = report.build(result.out, year=args.report_year)
@@ -89,8 +95,8 @@ def cmd_compare(args) -> int:
                                 scheduler=args.scheduler, seed=args.seed, period=_period(args.period),
                                 precision=_precision(args.precision), max_reps=args.max_reps,
                                 keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet)
-    title = f"Compared with {baseline.name}, {result.period[0]}–{result.period[1]}"
-    return _report_comparison(result, title, args)
+    title = f"Compared with {baseline.title or baseline.name}, {result.period[0]}–{result.period[1]}"
+    return _report_comparison(result, title, args, appraise=True)
 
 
 def cmd_sweep(args) -> int:
