@@ -68,23 +68,40 @@ def band_lines(ax, series: pd.DataFrame, palette: dict, baseline: str | None, cl
         ax.fill_between(block.year, low, high, color=c, alpha=0.15, lw=0)
 
 
-def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: int, start: float | None) -> Chart:
-    fig, axes = _figure(2, 1, width=9)
+def mark_starts(ax, starts: dict[str, list[float]], palette: dict) -> None:
+    """Each option's start: a dotted line and a triangle at the top, in the option's colour (options
+    starting together get their triangles stacked)."""
+    stacked: dict[float, int] = {}
+    for scenario, years in starts.items():
+        for start in years:
+            level = stacked.get(start, 0)
+            stacked[start] = level + 1
+            ax.axvline(start, color=palette[scenario], ls=":", lw=1, zorder=1)
+            ax.plot(start, 1.0 - 0.045 * level, marker="v", ms=5, color=palette[scenario],
+                    transform=ax.get_xaxis_transform(), clip_on=False, zorder=4)
+
+
+def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: int,
+                      starts: dict[str, list[float]]) -> Chart:
+    """One panel per group of trusts (``series``: panel title → scenario, year, mean, ci)."""
+    fig, axes = _figure(len(series), 1, width=4.2 * len(series), height=3.6, sharey=True)
     for ax, (label, data) in zip(axes[0], series.items()):
         band_lines(ax, data, palette, baseline, clip=(0, 1))
-        if start:
-            ax.axvline(start, color="#555555", ls=":", lw=1)
+        mark_starts(ax, starts, palette)
         ax.set_title(label)
         ax.set_xlabel("year (31 December)")
         _years(ax)
-        ax.set_ylabel("executive posts vacant or interim")
         _percent(ax)
-    axes[0][1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    axes[0][0].set_ylabel("executive posts vacant or interim")
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncol=min(4, len(palette)),
+               fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.06 * (1 + (len(palette) - 1) // 4), 1, 1))
     return Chart("vacancy_over_time", "Executive posts without a substantive holder, over time",
-                 f"Share of executive posts vacant or filled by an interim at 31 December, for all trusts and for "
-                 f"challenged trusts (rated inadequate or in special measures). Lines are means over {reps} "
-                 "replications; bands are 95% confidence intervals of the mean. The dotted line marks when "
-                 "interventions start.", fig)
+                 f"Share of executive posts vacant or filled by an interim at 31 December, for all trusts, for the "
+                 "fixed cohort of trusts that were challenged (rated inadequate or in special measures) when the "
+                 "options start, followed whatever their later ratings, and for the trusts challenged at each date. "
+                 f"Lines are means over {reps} replications; bands are 95% confidence intervals of the mean. Dotted "
+                 "lines and triangles mark when each option starts, in its colour.", fig)
 
 
 def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, period: str, reps: int) -> Chart:
@@ -224,26 +241,26 @@ def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str,
 
 
 def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:
-    """``points``: scenario, cost (£ per year), effect and effect_ci (vacancy-posts avoided)."""
+    """``points``: scenario, cost (£ per year), effect and effect_ci (post-years without a substantive
+    holder avoided a year) and per_unit (the cost per post-year avoided as text, "" if not estimable)."""
     fig, axes = _figure(1, 1, width=7, height=4)
     ax = axes[0][0]
     for row in points.itertuples():
         ax.errorbar(row.cost / 1e6, row.effect, yerr=row.effect_ci, fmt="o", color=palette[row.scenario],
                     capsize=3, label=row.scenario)
-        label = row.scenario
-        if row.cost > 0 and row.effect - row.effect_ci > 0:  # a clear effect: price it
-            label += f"\n£{row.cost / row.effect / 1e3:,.0f}k per post-year"
+        label = row.scenario + (f"\n{row.per_unit} per post-year" if row.per_unit else "")
         ax.annotate(label, (row.cost / 1e6, row.effect), textcoords="offset points", xytext=(5, 4), fontsize=7)
     ax.axhline(0, color=BASELINE_COLOUR, lw=1)
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("cost, £ million per year (symmetric log scale)")
-    ax.set_ylabel("executive posts no longer vacant or interim")
+    ax.set_ylabel("post-years without a substantive\nholder avoided a year")
     return Chart("cost_effect", "What each option costs and what it buys",
-                 f"Horizontal: the mean yearly cost of each option's interventions over {period}. Vertical: the "
-                 "number of executive posts across England no longer vacant or covered by an interim, compared "
-                 f"with the baseline (paired difference × number of posts), with 95% intervals over {reps} "
-                 "replications. Options above the line reduce vacancies; further left is cheaper. Where the "
-                 "effect is clear, the label gives the cost per post-year no longer vacant or interim.", fig)
+                 f"Horizontal: the mean yearly cost of each option's interventions over {period}, more than the "
+                 "baseline's. Vertical: executive post-years without a substantive holder (vacant or covered by an "
+                 f"interim) avoided a year across England, compared with the baseline, with 95% intervals over {reps} "
+                 "replications. Options above the line reduce them; further left is cheaper. Where the effect's "
+                 "interval excludes zero, the label gives the cost per post-year avoided (its interval, by "
+                 "Fieller's method, is in the option appraisal).", fig)
 
 
 def calibration_fit(fit: pd.DataFrame) -> Chart:
