@@ -49,7 +49,7 @@ class Effect:
 @dataclass
 class Facts:
     """What the risk rules know about an option besides its numbers."""
-    settings: list[dict]                  # its interventions' settings (key, value, unit, source)
+    settings: list[dict]                  # its interventions' effect settings (key, value, unit, source)
     cohort_year: int | None
     cohort_trusts: float                  # mean size of the fixed cohort (trusts)
     cohort_posts: float                   # executive posts at those trusts
@@ -115,8 +115,8 @@ def effect_may_be_nil(option: Option, facts: Facts) -> str | None:
 def assumed_effect_sizes(option: Option, facts: Facts) -> str | None:
     assumed = [s for s in facts.settings if s["source"].lower().startswith("assumption")]
     if assumed:
-        return (f"Rests on assumed effect sizes: {len(assumed)} of its {len(facts.settings)} intervention settings "
-                "are labelled “assumption”.")
+        return (f"Rests on assumed effect sizes: {len(assumed)} of its {len(facts.settings)} effect settings are "
+                "labelled “assumption”.")
     return None
 
 
@@ -185,7 +185,7 @@ def appraise(table: pd.DataFrame, values: pd.DataFrame, baseline: str, resolved:
         avoided = effect_of[baseline] - effect_of[scenario]
         both = pd.concat([d_cost.rename("cost"), avoided.rename("avoided")], axis=1).dropna()
         own = own_interventions(resolved.get(scenario, {}), resolved.get(baseline, {}))
-        facts = Facts([s for iv in own for s in settings(iv)], cohort_year,
+        facts = Facts([s for iv in own for s in settings(iv) if s["key"] != "cost_per_unit"], cohort_year,
                       float(size[scenario].mean()) if scenario in size else np.nan,
                       float(posts[scenario].mean()) if scenario in posts else np.nan)
         cost_row = row(COST, scenario)

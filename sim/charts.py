@@ -7,6 +7,7 @@ palette; the baseline is always drawn, in black.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -109,9 +110,9 @@ def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, perio
     n = len(keys)
     ncols = 3
     nrows = int(np.ceil(n / ncols))
-    fig, axes = _figure(ncols, nrows, width=10, height=2.4)
     scenarios = list(dict.fromkeys(diffs.scenario))
-    for ax, (kpi, group, label) in zip(axes.flat, keys):
+    fig, axes = _figure(ncols, nrows, width=11, height=max(2.4, 0.32 * len(scenarios) + 1.0))
+    for i, (ax, (kpi, group, label)) in enumerate(zip(axes.flat, keys)):
         block = diffs[(diffs.kpi == kpi) & (diffs.group == group)].set_index("scenario").reindex(scenarios)
         y = np.arange(len(scenarios))[::-1]
         share = block.unit.dropna().astype(str).str.startswith("share").any()
@@ -122,9 +123,9 @@ def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, perio
             ax.errorbar(row["diff"] * scale, yi, xerr=row.diff_ci * scale if pd.notna(row.diff_ci) else None,
                         fmt="o", color=palette[scenario], ms=4, capsize=2)
         ax.axvline(0, color=BASELINE_COLOUR, lw=1)
-        ax.set_yticks(y)
-        ax.set_yticklabels(scenarios, fontsize=7)
-        ax.set_title(label, fontsize=9)
+        ax.set_yticks(y)  # the options are named once, at the left of each row of panels
+        ax.set_yticklabels([textwrap.fill(s, 32) for s in scenarios] if i % ncols == 0 else [], fontsize=7)
+        ax.set_title(textwrap.fill(label, 48), fontsize=8)
         ax.set_xlabel("difference, percentage points" if share else f"difference ({block.unit.dropna().iloc[0]})"
                       if block.unit.notna().any() else "difference")
     for ax in list(axes.flat)[n:]:
@@ -185,7 +186,8 @@ def pipeline(flows: pd.DataFrame, baseline: str, reps: int, period: str) -> Char
                  "left from, with 95% confidence intervals.", fig)
 
 
-def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -> Chart:
+def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int,
+            starts: dict[str, list[float]]) -> Chart:
     fig, axes = _figure(2, 1, width=10)
     ax = axes[0][0]
     order = ["outstanding", "good", "requires_improvement", "inadequate"]
@@ -200,6 +202,7 @@ def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -
     ax.legend(loc="lower left", fontsize=7)
     ax = axes[0][1]
     band_lines(ax, sm, palette, baseline, clip=(0, None))
+    mark_starts(ax, starts, palette)
     ax.set_title("trusts in special measures")
     ax.set_xlabel("year (31 December)")
     _years(ax)
@@ -208,7 +211,8 @@ def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -
     fig.tight_layout()
     return Chart("ratings", "Trust ratings and special measures over time",
                  f"Left: number of trusts with each CQC rating at 31 December in the baseline, mean of {reps} "
-                 "replications. Right: trusts in special measures in each scenario, means with 95% bands.", fig)
+                 "replications. Right: trusts in special measures in each scenario, means with 95% bands; dotted "
+                 "lines and triangles mark when each option starts.", fig)
 
 
 def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str, float], reps: int,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import measures
 
-GROUP = "challenged_cohort"
+GROUP = measures.COHORT
 SIZE = ("challenged_cohort_trusts", GROUP)  # the KPI holding the cohort's size
 
 

@@ -274,5 +274,10 @@ def label(name: str, group: str) -> str:
     if m is None:
         return f"{name} · {group}"
     headline = {h.group: h.label for h in m.headline}
-    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {group.replace('_', ' ')}")
+    words = GROUP_WORDS.get(group, group.replace("_", " "))
+    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {words}")
+
+
+GROUP_WORDS = {"challenged": "trusts challenged at the time", "challenged_cohort": "trusts challenged when the "
+               "options start", "special_measures": "trusts in special measures"}
 

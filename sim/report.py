@@ -1,8 +1,9 @@
 """The steering-group report: one self-contained HTML file built from a results folder.
 
-It opens with a summary table and plain-English sentences, then the charts (also saved as PNG
-and SVG under RESULTS/charts/ for slides), and ends with the assumptions register, provenance
-and limitations. It reads saved results only; nothing is re-run. The page is a Jinja2 template
+It opens with the option appraisal (``sim/appraisal.py``), then a summary table of the headline
+measures and plain-English sentences, then the charts (also saved as PNG and SVG under
+RESULTS/charts/ for slides), and ends with the assumptions register, provenance and limitations.
+Scenarios appear by their titles and measures by their labels. It reads saved results only; nothing is re-run. The page is a Jinja2 template
 (``sim/templates/report.html.j2``, shipped in the package) with autoescaping, so every name and
 value from the results is escaped on the way in.
 """
@@ -201,7 +202,7 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
                                              & (period_kpis.scenario == base)], ["kpi", "group"]),
                         base, reps, period_text),
         charts.ratings(_rating_mix(shown, base), yearly(shown, "trusts_in_special_measures", "all"), palette,
-                       base, reps),
+                       base, reps, starts),
         charts.representation(_mean_ci(period_kpis[period_kpis.kpi.isin(["women_share", "ethnic_minority_share"])],
                                        ["scenario", "kpi", "group"]), palette, base,
                               _reference(manifest, baseline), reps, period_text),
