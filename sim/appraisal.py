@@ -115,7 +115,8 @@ def effect_may_be_nil(option: Option, facts: Facts) -> str | None:
 def assumed_effect_sizes(option: Option, facts: Facts) -> str | None:
     assumed = [s for s in facts.settings if s["source"].lower().startswith("assumption")]
     if assumed:
-        return (f"Rests on assumed effect sizes: {len(assumed)} of its {len(facts.settings)} effect settings are "
+        verb = "is" if len(assumed) == 1 else "are"
+        return (f"Rests on assumed effect sizes: {len(assumed)} of its {len(facts.settings)} effect settings {verb} "
                 "labelled “assumption”.")
     return None
 
@@ -123,9 +124,8 @@ def assumed_effect_sizes(option: Option, facts: Facts) -> str | None:
 def few_challenged_trusts(option: Option, facts: Facts) -> str | None:
     if not any(e.group == COHORT for e in option.effects) or not np.isfinite(facts.cohort_trusts):
         return None
-    trusts = f"{facts.cohort_trusts:.0f} trust" + ("" if round(facts.cohort_trusts) == 1 else "s")
-    return (f"Few challenged trusts: the fixed cohort is {trusts} (≈{facts.cohort_posts:.0f} executive posts), "
-            f"challenged at the end of {facts.cohort_year}, so 1 pp there is ≈{facts.cohort_posts / 100:.1f} posts.")
+    return (f"Few challenged trusts: {facts.cohort_trusts:.0f} in the fixed cohort of {facts.cohort_year} "
+            f"(≈{facts.cohort_posts:.0f} executive posts), so 1 pp there is ≈{facts.cohort_posts / 100:.1f} posts.")
 
 
 RISKS: list[Callable[[Option, Facts], str | None]] = [effect_may_be_nil, assumed_effect_sizes, few_challenged_trusts]

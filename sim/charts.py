@@ -249,13 +249,18 @@ def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:
     holder avoided a year) and per_unit (the cost per post-year avoided as text, "" if not estimable)."""
     fig, axes = _figure(1, 1, width=7, height=4)
     ax = axes[0][0]
-    for row in points.itertuples():
+    by_cost = points.cost.rank(method="first")  # neighbours in cost get their prices above and below
+    for row in points.itertuples():  # options named in the legend; the points carry only their price
         ax.errorbar(row.cost / 1e6, row.effect, yerr=row.effect_ci, fmt="o", color=palette[row.scenario],
                     capsize=3, label=row.scenario)
-        label = row.scenario + (f"\n{row.per_unit} per post-year" if row.per_unit else "")
-        ax.annotate(label, (row.cost / 1e6, row.effect), textcoords="offset points", xytext=(5, 4), fontsize=7)
+        if row.per_unit:
+            ax.annotate(f"{row.per_unit}/post-year", (row.cost / 1e6, row.effect), textcoords="offset points",
+                        xytext=(6, 3 if by_cost[row.Index] % 2 else -10), fontsize=7)
     ax.axhline(0, color=BASELINE_COLOUR, lw=1)
     ax.set_xscale("symlog", linthresh=1)
+    if (points.cost >= 0).all():  # no negative costs: no negative half of the axis
+        ax.set_xlim(0, max(1.0, points.cost.max() / 1e6) * 3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
     ax.set_xlabel("cost, £ million per year (symmetric log scale)")
     ax.set_ylabel("post-years without a substantive\nholder avoided a year")
     return Chart("cost_effect", "What each option costs and what it buys",

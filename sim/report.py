@@ -3,9 +3,9 @@
 It opens with the option appraisal (``sim/appraisal.py``), then a summary table of the headline
 measures and plain-English sentences, then the charts (also saved as PNG and SVG under
 RESULTS/charts/ for slides), and ends with the assumptions register, provenance and limitations.
-Scenarios appear by their titles and measures by their labels. It reads saved results only; nothing is re-run. The page is a Jinja2 template
-(``sim/templates/report.html.j2``, shipped in the package) with autoescaping, so every name and
-value from the results is escaped on the way in.
+Scenarios appear by their titles and measures by their labels. It reads saved results only;
+nothing is re-run. The page is a Jinja2 template (``sim/templates/report.html.j2``, shipped in
+the package) with autoescaping, so every name and value from the results is escaped on the way in.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def sentences(table: pd.DataFrame, appraisal: Appraisal) -> list[Markup]:
     out = []
     get = table.set_index(["kpi", "group", "scenario"])
     baseline, period = appraisal.baseline, appraisal.period
-    where = {"all": "across all trusts",
-             COHORT: f"at the trusts challenged at the end of {appraisal.cohort_year}"}
+    cohort = (f"at the end of {appraisal.cohort_year}" if appraisal.cohort_year else "when the options start")
+    where = {"all": "across all trusts", COHORT: f"at the trusts challenged {cohort}"}
     for option in appraisal.options:
         parts = []
         for group, place in where.items():
@@ -127,9 +127,9 @@ def sentences(table: pd.DataFrame, appraisal: Appraisal) -> list[Markup]:
                    & (table.verdict == "better")].sort_values("diff")
     if len(ranked):
         titles = {o.name: o.title for o in appraisal.options}
-        out.insert(0, Markup("The largest clear fall in vacancies at the trusts challenged at the end of {} comes "
-                             "from <b>{}</b> ({}).").format(appraisal.cohort_year, titles[ranked.scenario.iloc[0]],
-                                                           fmt(ranked["diff"].iloc[0], "share", True)))
+        out.insert(0, Markup("The largest clear fall in vacancies at the trusts challenged {} comes from <b>{}</b> "
+                             "({}).").format(cohort, titles[ranked.scenario.iloc[0]],
+                                             fmt(ranked["diff"].iloc[0], "share", True)))
     return out
 
 

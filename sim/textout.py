@@ -15,9 +15,7 @@ def fmt(value: float, unit: str, diff: bool = False) -> str:
     """A value in its unit: shares as % (differences in percentage points), £ with separators."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if unit.startswith("share"):
-        value = 0.0 if abs(value) < 0.0005 else value  # no "-0.0 pp"
-    elif not unit.startswith("£"):
+    if not unit.startswith(("share", "£")):
         value = 0.0 if abs(value) < 0.0005 else value
     sign = "+" if diff and value > 0 else ""
     if unit.startswith("£"):  # the sign before the £: −£145k, not £-145k
@@ -26,10 +24,24 @@ def fmt(value: float, unit: str, diff: bool = False) -> str:
             return f"{sign}£{value / 1e6:,.1f}m"
         return f"{sign}£{value / 1e3:,.0f}k" if value >= 1e4 else f"{sign}£{value:,.0f}"
     if unit.startswith("share"):
-        return f"{sign}{100 * value:.1f} pp" if diff else f"{100 * value:.1f}%"
+        text = _number(100 * value, 1)
+        return f"{_signed(sign, text)} pp" if diff else f"{text}%"
     if unit in ("trusts", "people", "posts") or unit.startswith("post-years"):
-        return f"{sign}{value:,.1f}"
+        return _signed(sign, _number(value, 1))
     return f"{sign}{value:.3f}" if 0 < abs(value) < 0.1 else f"{sign}{value:.2f}"
+
+
+def _number(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places, or one more if it would otherwise show as 0 (so a clear
+    difference of 0.04 pp is not printed as 0.0); never "-0.0"."""
+    if value != 0 and abs(value) < 10 ** -decimals:
+        decimals += 1
+    text = f"{value:,.{decimals}f}"
+    return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
+
+
+def _signed(sign: str, text: str) -> str:
+    return text if set(text) <= set("0.,") else sign + text  # no "+0.00"
 
 
 def interval(mean: float, hw: float, unit: str, diff: bool = False) -> str:
