@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from sim import cohort, experiment, measures, report
@@ -127,14 +129,18 @@ def eight_options(results, tmp_path_factory):
     for i, title in enumerate(titles):
         name = f"option_{i}"
         for path in sorted((folder / "runs" / f"small_nd.{option['key']}").glob("r*.parquet")):
-            runs = pd.read_parquet(path)
+            stored = pq.read_table(path)
+            runs = stored.to_pandas()
             runs["value"] = runs.value * (1 + 0.03 * rng.standard_normal(len(runs)))
+            copy = pa.Table.from_pandas(runs.assign(scenario=name), preserve_index=False)
             (folder / "runs" / f"{name}.{option['key']}").mkdir(exist_ok=True)
-            runs.assign(scenario=name).to_parquet(folder / "runs" / f"{name}.{option['key']}" / path.name)
+            pq.write_table(copy.replace_schema_metadata({**stored.schema.metadata, b"leadsim.scenario": name.encode()}),
+                           folder / "runs" / f"{name}.{option['key']}" / path.name)
         manifest["scenarios"][name] = {**option, "resolved": {**option["resolved"], "name": name, "title": title}}
         manifest["order"].append(name)
     (folder / "experiment.json").write_text(json.dumps(manifest))
-    report.build(folder)
+    built = report.build(folder)
+    assert len(built.appraisal.options) == 7 and built.summary.scenario.nunique() == 8
     return folder
 
 
