@@ -85,8 +85,12 @@ class Scenario:
     @property
     def digest(self) -> str:
         """Hash of the resolved scenario: changes whenever anything that affects results changes."""
-        blob = json.dumps(self.resolved(), sort_keys=True, default=str).encode()
+        blob = json.dumps(self.defining(), sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+    def defining(self) -> dict:
+        """The resolved scenario without its title, which changes no result (so retitling reruns nothing)."""
+        return {k: v for k, v in self.resolved().items() if k != "title"}
 
     def resolved(self) -> dict:
         return {"name": self.name, "title": self.title or self.name, "description": self.description,

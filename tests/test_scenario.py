@@ -167,3 +167,14 @@ def test_non_utf8_and_non_files_are_one_line(tmp_path):
         load(f)
     with pytest.raises(ScenarioError, match=r": \(file\): expected a readable scenario file, found a directory"):
         load(tmp_path)
+
+
+def test_a_title_names_one_scenario_and_changes_no_run(tmp_path):
+    from sim.store import run_key
+    write(tmp_path, "a.yaml", "name: a\ntitle: The first option\n")
+    a = load(tmp_path / "a.yaml")
+    b = load(write(tmp_path, "b.yaml", "name: b\nbase: a.yaml\n"))
+    assert (a.title, b.title) == ("The first option", "b")  # not inherited: the default is the name
+    assert a.resolved()["title"] == "The first option"      # recorded with the results, for the report
+    retitled = load(write(tmp_path, "a2.yaml", "name: a\ntitle: Another title\n"))
+    assert retitled.digest == a.digest and run_key(retitled, "v") == run_key(a, "v")
