@@ -48,6 +48,8 @@ class ScenarioDocument(BaseModel):
     """The keys a scenario file may have."""
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, description="short name, used for output folders")
+    title: str = Field("", description="what a steering group calls it, for reports and the terminal "
+                       "(default: the name; not inherited)")
     description: str = Field("", description="what this scenario represents, for a strategist")
     base: str | list[str] | None = Field(None, description="scenario file(s) this one inherits, relative paths; "
                                          "later ones and this file override earlier ones")
@@ -67,6 +69,7 @@ class Scenario:
     path: str
     document: dict            # the resolved document (after base: inheritance)
     interventions: tuple = ()
+    title: str = ""           # for people (default: the name); not part of the digest: it changes no result
 
     @property
     def digest(self) -> str:
@@ -142,6 +145,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
         resolved = _inherit(resolved, _resolve(target, (*chain, path)))
     resolved = _inherit(resolved, own)
     resolved["name"] = doc.name
+    resolved["title"] = doc.title or doc.name
     return resolved
 
 
@@ -187,7 +191,7 @@ def build(doc: dict, path: str | Path) -> Scenario:
     except interventions.InterventionError as exc:
         raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
     return Scenario(name=doc["name"], description=doc["description"], params=params, run=run,
-                    path=str(path), document=doc, interventions=ivs)
+                    path=str(path), document=doc, interventions=ivs, title=doc.get("title") or doc["name"])
 
 
 def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1,
@@ -197,4 +201,4 @@ def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1
     cal = params.calendar
     run = RunSettings(seed=seed, start_year=cal.start_year, report_from=cal.report_from, end_year=cal.end_year)
     return Scenario(name=name, description="", params=params, run=run, path="", document={},
-                    interventions=tuple(interventions_))
+                    interventions=tuple(interventions_), title=name)

@@ -34,7 +34,7 @@ def test_overrides_apply_and_base_inherits(tmp_path):
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
-    ("name: x\nparamz: {}\n", "paramz", "one of name, description, base, params, interventions, run", "paramz"),
+    ("name: x\nparamz: {}\n", "paramz", "one of name, title, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
     ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
     ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
@@ -73,7 +73,7 @@ def test_missing_file(tmp_path):
     ("name: x\ninterventions: [{type: new_deal, removal_multiplier: -1}]\n", "interventions[0].removal_multiplier",
      "greater than or equal to 0", "-1"),
     ("name: x\ninterventions: [{type: new_deal, colour: red}]\n", "interventions[0].colour",
-     "one of type, name, start", "colour"),
+     "one of type, name, published, lag_years", "colour"),
     ("name: x\ninterventions: {type: new_deal}\n", "interventions", "valid list", "new_deal"),
     ("name: x\nbase: nowhere.yaml\n", "base", "an existing scenario file", "nowhere.yaml"),
 ])
