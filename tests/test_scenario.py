@@ -116,3 +116,12 @@ def test_json_schema_accepts_the_library_and_rejects_typos():
         assert not list(validator.iter_errors(doc)), path.name
     assert list(validator.iter_errors({"name": "x", "params": {"turnover": {"hazzard": 1}}}))
     assert list(validator.iter_errors({"name": "x", "interventions": [{"type": "new_deal", "colour": 1}]}))
+
+
+def test_a_title_is_for_people_defaults_to_the_name_and_is_not_inherited(tmp_path):
+    parent = load(write(tmp_path, "p.yaml", "name: p\ntitle: The parent option\n"))
+    child = load(write(tmp_path, "c.yaml", "name: c\nbase: p.yaml\n"))
+    assert parent.title == "The parent option" and child.title == "c"
+    assert parent.digest == load(write(tmp_path, "q.yaml", "name: p\n")).digest   # changes no result
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert load(path).title != load(path).name, f"{path.name}: give it a title a steering group reads"
