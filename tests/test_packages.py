@@ -16,7 +16,7 @@ PUBLISHED = {"kerr_2018": 2018.91,       # 000:7 "28 November 2018"
              "messenger_2022": 2022.43}  # 004:5 "Published 8 June 2022"
 REVIEW = {"kerr_2018": "Kerr 2018", "rose_2015": "Rose 2015", "smith_2015": "Smith 2015",
           "messenger_2022": "Messenger 2022"}
-TIMING = {"source", "published", "lag_years", "lag_source", "start"}
+TIMING = {"source", "published", "lag_years", "lag_source", "start", "ramp_years", "ramp_shape"}  # the earlier review's
 
 
 @pytest.mark.parametrize("name", list(PUBLISHED))
