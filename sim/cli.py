@@ -141,12 +141,11 @@ def cmd_calibrate(args) -> int:
         print("error: no trial finished", file=sys.stderr)
         return 1
     check = args.check_reps or (4 if args.quick else 10)
-    fit = calibrate.assess(setup, study, check)
-    out = calibrate.write_outputs(fit, setup, folder, args.seed, check)
-    inside = int(fit.table.inside.sum())
-    print(f"{new} new trials ({len(study.trials)} in the study); best loss {fit.loss:.3f}; "
-          f"{inside} of {len(fit.table)} targets inside their tolerance", file=sys.stderr)
-    print(f"Wrote {out['calibrated']}, {out['markdown']}, {out['json']}, {out['chart']}", file=sys.stderr)
+    fit, out = calibrate.conclude(setup, study, folder, args.seed, check)
+    print(f"{new} new trials ({len(study.trials)} in the study); best loss {fit.loss:.3f}; {fit.score}",
+          file=sys.stderr)
+    print(f"Wrote {out['calibrated']}, {out['markdown']}, {out['json']}, {out['chart']}, {out['ensemble']}",
+          file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import measures, metrics
-from .params import ParamError, Params, get, with_overrides
+from .params import ParamError, Params, get, nest, with_overrides
 from .registry import MEAN_OF_YEARS, POOLED, WINDOW
 from .scenario import ScenarioError, describe
 from .tables import Period, Tables
@@ -52,6 +52,14 @@ class Target(BaseModel):
     group: str = "all"
     settings: dict[str, Any] = Field(default_factory=dict)
     pool: Literal["pooled", "mean_of_years"] = POOLED
+    reproduced: str = Field("", description="if the model reproduces this figure by construction (an input, "
+                                            "e.g. a cut-point set from it), why: it is shown but not fitted or "
+                                            "counted")
+
+    @property
+    def independent(self) -> bool:
+        """Whether matching this figure is evidence of fit (it is not an input restated)."""
+        return not self.reproduced
 
     @property
     def period(self) -> Period:
@@ -152,10 +160,7 @@ def parameter_default(path: str, params: Params | None = None) -> Any:
 
 def override(path: str, value: Any) -> dict:
     """The nested override mapping that sets ``path`` to ``value`` (for ``with_overrides``)."""
-    nested: Any = value
-    for part in reversed(path.split(".")):
-        nested = {int(part) if part.isdigit() else part: nested}
-    return nested
+    return nest({path: value})
 
 
 def load_parameters(path: str | Path = PARAMETERS_FILE) -> list[FreeParameter]:
