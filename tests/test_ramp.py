@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.decisions import Decisions
 from sim.interventions import REGISTRY
 from sim.interventions.base import phase
 from sim.model import Model
