@@ -1,5 +1,6 @@
 """The review packages: dated by publication plus a lag, and combined without losing a setting."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,15 @@ def test_the_packages_are_faithful_to_what_the_reviews_asked():
     assert "intensive_support_withdrawn" not in kinds["smith_2015"]   # Smith 4: keep the teams (the baseline)
     assert "regional_talent_boards" not in kinds["smith_2015"]        # Smith 1-2 are organisations' own strategies
     assert "standard_appraisal" not in kinds["kerr_2018"]             # Kerr 2.5c scrutinises behaviour
+
+
+def test_recommendations_the_model_cannot_represent_are_listed_with_a_reason():
+    text = (SCENARIOS / "README.md").read_text()
+    table = text[text.index("## What the model cannot represent"):]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in table.splitlines()
+            if line.startswith("| ") and not line.startswith("| recommendation")}
+    for rec in ("Messenger 1a", "Rose R10", "Kerr 1.8c", "Kerr 1.7", "Kerr 1.1a", "Kerr 2.5c", "Rose R9", "Rose R13",
+                "Rose R15", "Smith 1-2", "Messenger 5", "Rose R1"):
+        row = next((k for k in rows if rec in k), None)
+        assert row is not None, f"{rec} is neither represented nor in the cannot-represent table"
+        assert re.search(r"\b00[0-4]:\d+", row) and len(rows[row]) > 40, f"{rec}: cite it and say why"
