@@ -25,7 +25,8 @@ from .textout import fmt, interval
 
 COST = ("intervention_cost", "total")
 PER_UNIT = ("exec_post_years_without_holder", "all")  # cost per post-year of this avoided
-COMMON = set(Intervention.model_fields) - {"cost_per_unit"}   # window and labels, not settings
+RAMP = {"ramp_years", "ramp_shape"}   # how the effect builds up: a setting, not an effect size
+COMMON = set(Intervention.model_fields) - {"cost_per_unit"} - RAMP   # window and labels, not settings
 
 
 @dataclass
@@ -185,7 +186,8 @@ def appraise(table: pd.DataFrame, values: pd.DataFrame, baseline: str, resolved:
         avoided = effect_of[baseline] - effect_of[scenario]
         both = pd.concat([d_cost.rename("cost"), avoided.rename("avoided")], axis=1).dropna()
         own = own_interventions(resolved.get(scenario, {}), resolved.get(baseline, {}))
-        facts = Facts([s for iv in own for s in settings(iv) if s["key"] != "cost_per_unit"], cohort_year,
+        facts = Facts([s for iv in own for s in settings(iv) if s["key"] not in {"cost_per_unit", *RAMP}],
+                      cohort_year,
                       float(size[scenario].mean()) if scenario in size else np.nan,
                       float(posts[scenario].mean()) if scenario in posts else np.nan)
         cost_row = row(COST, scenario)

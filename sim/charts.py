@@ -69,21 +69,26 @@ def band_lines(ax, series: pd.DataFrame, palette: dict, baseline: str | None, cl
         ax.fill_between(block.year, low, high, color=c, alpha=0.15, lw=0)
 
 
-def mark_starts(ax, starts: dict[str, list[float]], palette: dict) -> None:
-    """Each option's start: a dotted line and a triangle at the top, in the option's colour (options
-    starting together get their triangles stacked)."""
+def mark_starts(ax, starts: dict[str, list[tuple[float, float]]], palette: dict) -> None:
+    """Each option's interventions, (start, full effect): a dotted line and a triangle at the top at
+    the start, and a bar from there to full effect, in the option's colour (options starting
+    together get their marks stacked)."""
     stacked: dict[float, int] = {}
-    for scenario, years in starts.items():
-        for start in years:
+    for scenario, windows in starts.items():
+        for start, full in windows:
             level = stacked.get(start, 0)
             stacked[start] = level + 1
+            y = 1.0 - 0.045 * level
             ax.axvline(start, color=palette[scenario], ls=":", lw=1, zorder=1)
-            ax.plot(start, 1.0 - 0.045 * level, marker="v", ms=5, color=palette[scenario],
-                    transform=ax.get_xaxis_transform(), clip_on=False, zorder=4)
+            ax.plot(start, y, marker="v", ms=5, color=palette[scenario], transform=ax.get_xaxis_transform(),
+                    clip_on=False, zorder=4)
+            if full > start:  # the implementation curve: full effect only at start + ramp_years
+                ax.plot([start, full], [y, y], color=palette[scenario], lw=2, alpha=0.6, solid_capstyle="butt",
+                        transform=ax.get_xaxis_transform(), clip_on=False, zorder=4)
 
 
 def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: int,
-                      starts: dict[str, list[float]]) -> Chart:
+                      starts: dict[str, list[tuple[float, float]]]) -> Chart:
     """One panel per group of trusts (``series``: panel title → scenario, year, mean, ci)."""
     fig, axes = _figure(len(series), 1, width=4.2 * len(series), height=3.6, sharey=True)
     for ax, (label, data) in zip(axes[0], series.items()):
@@ -102,7 +107,8 @@ def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: 
                  "fixed cohort of trusts that were challenged (rated inadequate or in special measures) when the "
                  "options start, followed whatever their later ratings, and for the trusts challenged at each date. "
                  f"Lines are means over {reps} replications; bands are 95% confidence intervals of the mean. Dotted "
-                 "lines and triangles mark when each option starts, in its colour.", fig)
+                 "lines and triangles mark when each option starts, in its colour, and the bar beside a triangle "
+                 "runs to when it reaches full effect (its implementation curve).", fig)
 
 
 def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, period: str, reps: int) -> Chart:
@@ -187,7 +193,7 @@ def pipeline(flows: pd.DataFrame, baseline: str, reps: int, period: str) -> Char
 
 
 def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int,
-            starts: dict[str, list[float]]) -> Chart:
+            starts: dict[str, list[tuple[float, float]]]) -> Chart:
     fig, axes = _figure(2, 1, width=10)
     ax = axes[0][0]
     order = ["outstanding", "good", "requires_improvement", "inadequate"]
@@ -212,7 +218,8 @@ def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int,
     return Chart("ratings", "Trust ratings and special measures over time",
                  f"Left: number of trusts with each CQC rating at 31 December in the baseline, mean of {reps} "
                  "replications. Right: trusts in special measures in each scenario, means with 95% bands; dotted "
-                 "lines and triangles mark when each option starts.", fig)
+                 "lines and triangles mark when each option starts, bars how long it takes to reach full "
+                 "effect.", fig)
 
 
 def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str, float], reps: int,

@@ -7,8 +7,8 @@ followed as one group whatever happens to their ratings afterwards (the ``challe
 groups of ``sim/measures.py``).
 
 A comparison's cohort year is the baseline's ``run.cohort_year`` if it sets one, otherwise the
-year before the earliest start of any intervention in any scenario compared, otherwise the year
-before the reporting window. It is written into every scenario's resolved ``run`` (so it is
+year before the earliest start of an option's own intervention (one the baseline does not have),
+otherwise the year before the reporting window. It is written into every scenario's resolved ``run`` (so it is
 recorded in ``experiment.json`` and is part of every run's key).
 
 Each run finds the cohort in its own 31 December snapshot of that year. That is the baseline's
@@ -32,20 +32,23 @@ GROUP = measures.COHORT
 SIZE = ("challenged_cohort_trusts", GROUP)  # the KPI holding the cohort's size
 
 
-def year(scenarios) -> int:
-    """The cohort year for ``scenarios`` (the first is the baseline, or the only scenario of a run)."""
-    pinned = scenarios[0].run.cohort_year
-    if pinned is not None:
-        return pinned
-    starts = [iv.start for s in scenarios for iv in s.interventions]
+def year(scenarios, baseline: bool = True) -> int:
+    """The cohort year for ``scenarios``: the first is the baseline (``baseline``), or the only
+    scenario of a run. Interventions the baseline has too are business as usual, the same in every
+    scenario: only the options' own interventions count."""
+    first = scenarios[0]
+    if first.run.cohort_year is not None:
+        return first.run.cohort_year
+    usual = first.interventions if baseline and len(scenarios) > 1 else ()
+    starts = [iv.start for s in scenarios for iv in s.interventions if iv not in usual]
     if starts:  # the 31 December snapshot of year Y is taken at Y + 1, so Y + 1 <= the earliest start
         return math.floor(min(starts) + 1e-9) - 1
-    return scenarios[0].run.report_from - 1
+    return first.run.report_from - 1
 
 
-def align(scenarios: list) -> tuple[list, int]:
+def align(scenarios: list, baseline: bool = True) -> tuple[list, int]:
     """Every scenario with the comparison's cohort year in its run settings, and that year."""
-    y = year(scenarios)
+    y = year(scenarios, baseline)
     return [dataclasses.replace(s, run=s.run.model_copy(update={"cohort_year": y})) for s in scenarios], y
 
 

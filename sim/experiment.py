@@ -154,7 +154,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     if precision and baseline is None:
         raise ExperimentError("--precision needs a baseline to compare against")
     check_precision(precision)
-    scenarios, cohort_year = cohort.align(scenarios)  # one cohort of challenged trusts for every scenario
+    scenarios, cohort_year = cohort.align(scenarios, baseline is not None)  # one cohort for every scenario
     reference = scenarios[0]
     seed = reference.run.seed if seed is None else seed
     _check_counts(reps, max_reps, seed, precision)

@@ -183,8 +183,9 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
     shown, shown_table, base = kpis.assign(scenario=kpis.scenario.map(titles)), \
         table.assign(scenario=table.scenario.map(titles)), titles[baseline]
     palette = charts.colours([titles[s] for s in scenarios], base)
-    starts = {titles[s]: sorted({iv["start"] for iv in own_interventions(resolved[s], resolved[baseline])})
-              for s in scenarios if s != baseline}
+    starts = {titles[s]: sorted({(iv["start"], iv["start"] + iv.get("ramp_years", 0.0))
+                                 for iv in own_interventions(resolved[s], resolved[baseline])})
+              for s in scenarios if s != baseline}  # (start, full effect) of each option's interventions
     period_kpis = shown[(shown.year >= period[0]) & (shown.year <= period[1])]
     effects = [(h.measure, h.group, h.label) for h in measures.headlines()
                if not measures.unit(h.measure).startswith("£")]  # costs have a chart of their own

@@ -59,8 +59,8 @@ class ScenarioDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=NAME_PATTERN, description="short name, used for output folders: letters, digits, "
                       "'_', '-' and '.' (no '..'), at most 80")
-    title: str | None = Field(None, min_length=1, description="a human title for reports and the terminal "
-                              "(default: the name); not inherited")
+    title: str = Field("", description="what a steering group calls it, for reports and the terminal "
+                       "(default: the name; not inherited)")
     description: str = Field("", description="what this scenario represents, for a strategist")
     base: str | list[str] | None = Field(None, description="scenario file(s) this one inherits, relative paths; "
                                          "later ones and this file override earlier ones")
@@ -80,7 +80,7 @@ class Scenario:
     path: str
     document: dict            # the resolved document (after base: inheritance)
     interventions: tuple = ()
-    title: str = ""           # for people (reports, the terminal); "" means the name
+    title: str = ""           # for people (default: the name); not part of the digest: it changes no result
 
     @property
     def digest(self) -> str:

@@ -1,6 +1,8 @@
 """The fixed cohort of challenged trusts: one cohort year per comparison, and the same trusts in
 every scenario of it."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,6 +32,9 @@ def test_the_cohort_year_is_the_year_before_the_earliest_start(small):
     assert cohort.year([base]) == base.run.report_from - 1  # nothing starts: the year before reporting
     pinned = base.__class__(**{**base.__dict__, "run": base.run.model_copy(update={"cohort_year": 2012})})
     assert cohort.year([pinned, nd]) == 2012          # the baseline's own choice wins
+    with_usual = [dataclasses.replace(s, interventions=(*gse.interventions, *s.interventions)) for s in (base, nd)]
+    assert cohort.year(with_usual) == 2015          # the baseline's own interventions are business as usual
+    assert cohort.year(with_usual, baseline=False) == 2014  # …unless the first scenario is not a baseline
     aligned, year = cohort.align([base, nd, rtb, gse])
     assert year == 2013 and {s.run.cohort_year for s in aligned} == {2013}
     assert {s.resolved()["run"]["cohort_year"] for s in aligned} == {2013}  # recorded, and part of the run key

@@ -73,7 +73,7 @@ def test_missing_file(tmp_path):
     ("name: x\ninterventions: [{type: new_deal, removal_multiplier: -1}]\n", "interventions[0].removal_multiplier",
      "greater than or equal to 0", "-1"),
     ("name: x\ninterventions: [{type: new_deal, colour: red}]\n", "interventions[0].colour",
-     "one of type, name, start", "colour"),
+     "one of type, name, published, lag_years", "colour"),
     ("name: x\ninterventions: {type: new_deal}\n", "interventions", "valid list", "new_deal"),
     ("name: x\nbase: nowhere.yaml\n", "base", "an existing scenario file", "nowhere.yaml"),
 ])
@@ -169,12 +169,18 @@ def test_non_utf8_and_non_files_are_one_line(tmp_path):
         load(tmp_path)
 
 
-def test_a_title_names_one_scenario_and_changes_no_run(tmp_path):
+def test_a_title_is_for_people_defaults_to_the_name_and_is_not_inherited(tmp_path):
+    parent = load(write(tmp_path, "p.yaml", "name: p\ntitle: The parent option\n"))
+    child = load(write(tmp_path, "c.yaml", "name: c\nbase: p.yaml\n"))
+    assert parent.title == "The parent option" and child.title == "c"
+    assert parent.digest == load(write(tmp_path, "q.yaml", "name: p\n")).digest   # changes no result
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert load(path).title != load(path).name, f"{path.name}: give it a title a steering group reads"
+
+
+def test_a_title_is_recorded_with_the_results_and_reruns_nothing(tmp_path):
     from sim.store import run_key
-    write(tmp_path, "a.yaml", "name: a\ntitle: The first option\n")
-    a = load(tmp_path / "a.yaml")
-    b = load(write(tmp_path, "b.yaml", "name: b\nbase: a.yaml\n"))
-    assert (a.title, b.title) == ("The first option", "b")  # not inherited: the default is the name
-    assert a.resolved()["title"] == "The first option"      # recorded with the results, for the report
+    a = load(write(tmp_path, "a.yaml", "name: a\ntitle: The first option\n"))
+    assert a.resolved()["title"] == "The first option"      # in experiment.json, for the report
     retitled = load(write(tmp_path, "a2.yaml", "name: a\ntitle: Another title\n"))
-    assert retitled.digest == a.digest and run_key(retitled, "v") == run_key(a, "v")
+    assert run_key(retitled, "v") == run_key(a, "v")
