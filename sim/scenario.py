@@ -40,8 +40,8 @@ class RunSettings(BaseModel):
     end_year: int = Field(_CAL.end_year, ge=1900, le=2200, description="run ends on 1 January of this year")
     cohort_year: int | None = Field(None, ge=1900, le=2200, description=(
         "the trusts challenged at 31 December of this year are the fixed cohort the challenged_cohort "
-        "KPIs follow (default: the year before the first intervention starts; a comparison uses one year for "
-        "every scenario, sim/cohort.py)"))
+        "KPIs follow (default: the year before the first option's intervention starts; a comparison uses one "
+        "year for every scenario, sim/cohort.py)"))
 
     @model_validator(mode="after")
     def _calendar(self):
