@@ -47,8 +47,8 @@ class Decisions:
         """Probability that an interim covers ``post`` while it has no substantive holder."""
         return p
 
-    def selection_bias(self, bias: float, *, model) -> float:
-        """Score shift against ethnic-minority staff at appraisal and interview."""
+    def selection_bias(self, bias: float, *, model, stage: str) -> float:
+        """Score shift against ethnic-minority staff at ``stage``: "appraisal" or "interview"."""
         return bias
 
     def external_applicants(self, n: float, *, model, post) -> float:

@@ -36,6 +36,7 @@ class Organisation:
     quality: float            # latent quality that inspections observe with noise
     long_run_quality: float
     size: float = 1.0         # relative size (staff): where entrants go, and what "a larger trust" means
+    minority_population: float = float("nan")   # census share of the region's residents from ethnic minorities
     special_measures: bool = False
     sm_since: float = float("nan")
     next_inspection: float = 0.0

@@ -85,6 +85,8 @@ class Model:
         self.posts: list[Post] = []
         self.org_region = np.empty(0, dtype=np.int8)       # region of each trust, for vectorised lookups
         self.org_weight = np.empty(0)                      # cumulative share of staff by trust: where entrants go
+        self.entry_shares = None                           # this year's shares of women and ethnic minorities among
+                                                           # entrants, by profession and region (processes.equality)
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)

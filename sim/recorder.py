@@ -19,6 +19,8 @@ EVENT_KINDS = {
     "departure": "a post holder leaves the post; cause: exit cause; value: tenure (years)",
     "search_start": "a search round starts; value: round number",
     "search_failed": "a round ends with nobody appointable; value: round number",
+    "shortlist": "applicants interviewed in a search round, one event per group; cause: white or ethnic_minority; "
+                 "value: how many",
     "offer": "a candidate accepts; cause: route; value: interview score",
     "appointment": "a substantive holder starts; cause: route; value: gap without a substantive holder (years)",
     "interim_start": "an interim starts covering a post",
@@ -73,7 +75,7 @@ class Recorder:
             self._posts.append((year, p.id, p.org, p.role, p.holder, p.state, p.appointed))
         for o in orgs:
             self._orgs.append((year, o.id, o.kind, REGIONS[o.region], RATINGS[o.rating],
-                               o.special_measures, o.quality))
+                               o.special_measures, o.quality, o.minority_population))
         rows = np.flatnonzero(people.view("alive"))
         # One integer key per group (mixed radix), counted with bincount: np.unique over rows
         # of a 2-D array would sort 30,000 rows every year.
@@ -121,8 +123,8 @@ class Recorder:
         return _rows_to_table(self._posts, names, types)
 
     def orgs_table(self) -> pa.Table:
-        names = ("year", "org", "type", "region", "rating", "special_measures", "quality")
-        types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64())
+        names = ("year", "org", "type", "region", "rating", "special_measures", "quality", "minority_population")
+        types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64(), pa.float64())
         return _rows_to_table(self._orgs, names, types)
 
     @staticmethod

@@ -48,7 +48,7 @@ class RegionalTalentBoards(Intervention):
     def search_time(self, mean, *, model, post):
         return mean * self.succession_search_multiplier if post.leaving else mean
 
-    def selection_bias(self, bias, *, model):
+    def selection_bias(self, bias, *, model, stage):
         return bias * self.kitemark_bias_multiplier if self.diversity_kitemark else bias
 
     def units(self, model, year):

@@ -57,7 +57,8 @@ def build_organisations(model) -> None:
             q = mu + rng.normal(0.0, within_sd)
             size = sp.size_by_type[kind] * float(np.exp(rng.normal(0.0, sp.size_sd) - sp.size_sd ** 2 / 2))
             org = Organisation(id=len(model.orgs), kind=kind, region=region, rating=0, quality=q,
-                               long_run_quality=mu, size=size)
+                               long_run_quality=mu, size=size,
+                               minority_population=sp.ethnic_minority_population[REGIONS[region]])
             org.rating = rate(model, q + rng.normal(0.0, pp.inspection_noise_sd))
             interval = pp.inspection_interval[RATINGS[org.rating]]
             org.next_inspection = model.env.now + rng.uniform(0.0, interval)

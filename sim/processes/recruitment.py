@@ -18,8 +18,9 @@ import numpy as np
 
 from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
-from ..params import RATINGS
+from ..params import PROFESSIONS, RATINGS
 from ..rng import key_of
+from . import equality
 from .entry import add_people, scored_traits
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
@@ -203,7 +204,8 @@ def rebuild_pools(model) -> None:
         "senior:any": np.flatnonzero(seniors),
         "senior:doctor": np.flatnonzero(seniors & (prof == PROFESSION["doctor"])),
         "senior:nurse": np.flatnonzero(seniors & (prof == PROFESSION["nurse"])),
-        "senior:non_clinical": np.flatnonzero(seniors & (prof == PROFESSION["non_clinical"])),
+        "senior:finance": np.flatnonzero(seniors & (prof == PROFESSION["finance"])),
+        "senior:non_clinical": np.flatnonzero(seniors & np.isin(prof, NON_CLINICAL)),
         "director:ready": np.flatnonzero(directors & ready),
         "chief_executive": np.flatnonzero(alive & (grade == CEO) & looking),
     }
@@ -211,8 +213,23 @@ def rebuild_pools(model) -> None:
         model.pools[f"director:{role}"] = np.flatnonzero(directors & (last_role == idx))
 
 
-SENIOR_POOL = {"medical": "senior:doctor", "nursing": "senior:nurse", "finance": "senior:non_clinical"}
-REQUIRED_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
+NON_CLINICAL = [PROFESSION["non_clinical"], PROFESSION["finance"]]
+REQUIRED_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"],
+                       "finance": PROFESSION["finance"]}
+
+
+def required_profession(model, role: str) -> int | None:
+    """The profession a holder of ``role`` must have, if any (finance: when the parameter says so)."""
+    if role == "finance" and not model.params.recruitment.finance_profession_required:
+        return None
+    return REQUIRED_PROFESSION.get(role)
+
+
+def _senior_pool(model, role: str) -> str:
+    need = required_profession(model, role)
+    if need is not None:
+        return f"senior:{PROFESSIONS[need]}"
+    return "senior:non_clinical" if role == "finance" else "senior:any"
 
 
 class Field(NamedTuple):
@@ -238,7 +255,7 @@ def candidate_fields(model, post, a: float) -> list[Field]:
                         w("unattached")),
                   Field("lateral_move", pools["chief_executive"], CEO, w("chief_executive"), w("unattached"))]
     else:
-        fields = [Field("internal_promotion", pools[SENIOR_POOL.get(post.role, "senior:any")], SENIOR,
+        fields = [Field("internal_promotion", pools[_senior_pool(model, post.role)], SENIOR,
                         w("senior_manager")),
                   Field("lateral_move", pools[f"director:{post.role}"], DIRECTOR, w("executive_director"),
                         w("unattached"))]
@@ -257,7 +274,7 @@ def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     # alive, not reserved, not leaving, still in the grade; the holder of this post is leaving (its
     # search is open), so they are excluded too
     rows = rows[people.available[rows] == field.grade]
-    need = REQUIRED_PROFESSION.get(post.role)
+    need = required_profession(model, post.role)
     if need is not None:
         rows = rows[people.profession[rows] == need]
     if not len(rows):
@@ -265,6 +282,9 @@ def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     w = min(1.0, field.w / model.params.recruitment.open_to_move) if field.open_only else field.w
     if field.grade >= DIRECTOR:  # executives without a post are looking: they apply more readily
         w = np.where(people.post[rows] < 0, field.w_free, w)
+    group = equality.application_multiplier(model, rows, post.role)
+    if group is not None:
+        w = w * group
     if field.regional:
         w = np.where(people.region[rows] == model.orgs[post.org].region, w,
                      w * model.params.recruitment.other_region_factor)
@@ -287,34 +307,28 @@ def select(model, post, a: float, round_: int = 1):
     if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes = rows[first], [routes[i] for i in first]
-    bias = model.decide(Decisions.selection_bias, model.params.appraisal.ethnic_minority_bias)
+    bias = equality.interview_bias(model)
+    minority = people.ethnic_minority[rows]
     scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(*search, first=people.keymix[rows]) \
-        + bias * people.ethnic_minority[rows]
-    lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
-    n_ext = interview.poisson(lam, *search)
+        + bias * minority
     grade = "chief_executive" if post.is_ceo else "executive_director"
-    label = f"external:{post.id}:{post.succession}:{round_}"
     age = model.params.workforce.external_executive_entry_age
-    all_scores = scores
-    if n_ext:  # applicants from outside the NHS: scored on the traits they would join with
-        ext_scores = []
-        for k in range(n_ext):
-            key = key_of(label, k)
-            capability, minority = scored_traits(model, key, model.params.entry.external_capability[grade])
-            ext_scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * minority)
-        all_scores = np.concatenate([scores, ext_scores])
+    prof = required_profession(model, post.role)
+    prof = PROFESSION["non_clinical"] if prof is None else prof
+    label, picked, ext_scores, ext_minority = _external_applicants(model, post, a, search, bias, grade, prof)
+    all_scores = np.concatenate([scores, ext_scores]) if picked else scores
+    minority = np.concatenate([minority, ext_minority]) if picked else minority
     if len(all_scores) == 0:
         return -1, np.nan, "", 0.0
+    equality.record_shortlist(model, post, minority)
     best = int(np.argmax(all_scores))
     if all_scores[best] < rp.appointable_score:
         return -1, np.nan, "", 0.0
     if best >= len(rows):  # an external hire joins the pipeline at offer
-        k = best - len(rows)
-        prof = REQUIRED_PROFESSION.get(post.role, PROFESSION["non_clinical"])
+        k = picked[best - len(rows)]
         person = int(add_people(model, label, 1, first=k, grade=GRADE[grade], origin=ORIGIN["external"],
                                 capability_mean=model.params.entry.external_capability[grade], profession=prof,
-                                time=model.env.now, age_mean=age, record=False)[0])
-        people.org[person], people.region[person] = post.org, model.orgs[post.org].region
+                                time=model.env.now, age_mean=age, record=False, org=post.org)[0])
         model.recorder.event(model.env.now, "entry", person=person, org=post.org, cause="external",
                              value=float(GRADE[grade]))
         return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
@@ -326,3 +340,25 @@ def select(model, post, a: float, round_: int = 1):
         notice = rp.notice_years[level(model.posts[people.post[person]])]
         route = routes[best]
     return person, float(all_scores[best]), route, notice
+
+
+def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int):
+    """Applicants from outside the NHS in a round, scored on the traits they would join with: (their
+    batch label, their indices in it, interview scores, ethnic-minority flags). A group more (less)
+    willing to apply raises (thins) the Poisson stream of applicants."""
+    rp = model.params.recruitment
+    interview = model.streams.keyed("recruitment.interview")
+    lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
+    scale = equality.external_scale(model, post.role)
+    label = f"external:{post.id}:{post.succession}:{search[2]}"
+    picked, scores, minority = [], [], []
+    for k in range(interview.poisson(lam * scale, *search)):
+        key = key_of(label, k)
+        capability, em, female = scored_traits(model, key, model.params.entry.external_capability[grade], prof,
+                                               post.org)
+        if not equality.applies(model, key, search, female, em, post.role, scale):
+            continue
+        picked.append(k)
+        scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * em)
+        minority.append(em)
+    return label, picked, scores, minority
