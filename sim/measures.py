@@ -1,4 +1,5 @@
-"""The measures: every quantity leadsim reports, each declared once, here.
+"""The measures: every quantity leadsim reports, each declared once, here (and, for who gets on —
+representation by role and region, entrants, appointment from shortlisting — in ``sim/representation.py``).
 
 A measure is a function of one run's tables (``sim.tables.Tables``) and a period of years
 (``sim.tables.Period``), registered with ``@measure(...)``: its name is the function's name, its
@@ -379,3 +380,6 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
+
+
+from . import representation  # noqa: E402,F401  (who gets on: registers its measures after these)

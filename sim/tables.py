@@ -89,7 +89,24 @@ class Tables:
         return self._cached(("spells", end), lambda: spells(
             self.events if end >= self.end else self.events[self.events.time < end], end))
 
+    def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
+        """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
+        by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
+        return by_person.reindex(persons.to_numpy()).to_numpy()
+
     def origin(self, persons: pd.Series) -> np.ndarray:
         """Each person's origin route, from the people table."""
-        by_person = self._cached("origin", lambda: self.people.set_index("person").origin)
-        return by_person.reindex(persons.to_numpy()).to_numpy()
+        return self.person_column(persons, "origin")
+
+    def holders(self, period: Period) -> pd.DataFrame:
+        """Substantive post holders at each 31 Dec of ``period``: post snapshots with the holder's
+        sex and ethnicity (``female``, ``ethnic_minority``: 1, 0, or NaN if unknown) and the trust's
+        region and census population share (``minority_population``, where recorded)."""
+        def make():
+            posts = self.snapshots(self.posts, period)
+            posts = posts[posts.state == "substantive"]
+            keep = [c for c in ("year", "org", "region", "minority_population") if c in self.organisations.columns]
+            posts = posts.merge(self.organisations[keep], on=["year", "org"], how="left")
+            return posts.assign(**{c: self.person_column(posts.holder, c).astype(float)
+                                   for c in ("female", "ethnic_minority")})
+        return self._cached(("holders", period), make)
