@@ -110,7 +110,7 @@ def test_regional_talent_boards_add_a_pool_and_shorten_planned_searches():
     assert (m.people.grade[pool[0].rows] == GRADE["senior_manager"]).all()
     post.leaving = True
     assert m.decide(Decisions.search_time, 1.0, post=post) == pytest.approx(0.7)
-    assert m.decide(Decisions.selection_bias, -0.2) == pytest.approx(-0.1)
+    assert m.decide(Decisions.selection_bias, -0.2, stage="interview") == pytest.approx(-0.1)
 
 
 def test_national_talent_board_offers_its_pool_for_chief_executive_posts_only():
@@ -189,7 +189,7 @@ def test_management_standards_gate_readiness_on_accredited_training():
 
 def test_standard_appraisal_and_equality_action():
     assert model_with(make("standard_appraisal")).decide(Decisions.appraisal_noise, 1.0) == pytest.approx(0.6)
-    assert model_with(make("equality_action")).decide(Decisions.selection_bias, -0.15) == 0.0
+    assert model_with(make("equality_action")).decide(Decisions.selection_bias, -0.15, stage="appraisal") == 0.0
 
 
 def test_mid_career_programme_sends_middle_managers():

@@ -3,6 +3,7 @@
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from sim.params import ROLES
 from conftest import events_df, run_model, small_params
 
 systems = st.fixed_dictionaries({
@@ -17,6 +18,10 @@ systems = st.fixed_dictionaries({
     "search": st.floats(0.01, 1.5),
     "appointable": st.floats(-1.0, 3.0),
     "feedback": st.floats(0.0, 1.0),
+    "women_apply": st.floats(0.0, 3.0),        # who gets on: application, leaving, interview, finance track
+    "minority_leave": st.floats(0.0, 3.0),
+    "interview_bias": st.floats(-2.0, 0.5),
+    "finance_required": st.booleans(),
 })
 
 
@@ -28,7 +33,11 @@ def build(s):
         recruitment={"interim_probability": {"chief_executive": s["interim"], "director": s["interim"]},
                      "notice_years": {"chief_executive": s["notice"], "director": s["notice"]},
                      "search_years": {"chief_executive": s["search"], "director": s["search"]},
-                     "appointable_score": s["appointable"]},
+                     "appointable_score": s["appointable"],
+                     "application_rate": {"women": {r: s["women_apply"] for r in ROLES}},
+                     "ethnic_minority_interview_bias": s["interview_bias"],
+                     "finance_profession_required": s["finance_required"]},
+        workforce={"leave_rate_ratio": {"ethnic_minority": s["minority_leave"]}},
         performance={"leadership_feedback": s["feedback"]},
     )
 

@@ -25,19 +25,20 @@ def test_baseline_loads_with_defaults():
 def test_overrides_apply_and_base_inherits(tmp_path):
     write(tmp_path, "parent.yaml", "name: parent\nparams: {turnover: {hazard: {removed: 0.05}}}\nrun: {seed: 9}\n")
     child = write(tmp_path, "child.yaml",
-                  "name: child\nbase: parent.yaml\nparams: {workforce: {women_share: 0.6}}\n")
+                  "name: child\nbase: parent.yaml\nparams: {workforce: {women_share: {nurse: 0.6}}}\n")
     s = load(child)
     assert s.name == "child" and s.run.seed == 9
     assert s.params.turnover.hazard["removed"] == 0.05
     assert s.params.turnover.hazard["leave_nhs"] == 0.05  # untouched entries keep defaults
-    assert s.params.workforce.women_share == 0.6
+    assert s.params.workforce.women_share["nurse"] == 0.6
+    assert s.params.workforce.women_share["finance"] == 0.62  # untouched entries keep defaults
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
     ("name: x\nparamz: {}\n", "paramz", "one of name, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
     ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
-    ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
+    ("name: x\nparams: {workforce: {women_share: {nurse: 1.5}}}\n", "params.workforce.women_share.nurse", "≤ 1", "1.5"),
     ("name: x\nrun: {seed: -1}\n", "run.seed", "greater than or equal to 0", "-1"),
     ("name: x\nrun: {report_from: 1990}\n", "run", "start_year < report_from < end_year", ""),
     ("description: no name\n", "name", "a value", "nothing"),
@@ -94,14 +95,14 @@ def test_error_in_an_inherited_file_names_that_file(tmp_path):
 
 def test_several_bases_merge_and_later_interventions_replace_earlier(tmp_path):
     write(tmp_path, "a.yaml", "name: a\ninterventions: [{type: new_deal, start: 2020, removal_multiplier: 0.4},"
-                              " {type: mentoring, start: 2021}]\nparams: {workforce: {women_share: 0.4}}\n")
+                              " {type: mentoring, start: 2021}]\nparams: {workforce: {women_share: {doctor: 0.4}}}\n")
     write(tmp_path, "b.yaml", "name: b\ninterventions: [{type: new_deal, start: 2022}]\n"
                               "params: {workforce: {ethnic_minority_share: 0.3}}\n")
     s = load(write(tmp_path, "c.yaml", "name: c\nbase: [a.yaml, b.yaml]\n"))
     by_type = {iv.type: iv for iv in s.interventions}
     assert set(by_type) == {"new_deal", "mentoring"}
     assert by_type["new_deal"].start == 2022 and by_type["new_deal"].removal_multiplier == 0.5
-    assert s.params.workforce.women_share == 0.4 and s.params.workforce.ethnic_minority_share == 0.3
+    assert s.params.workforce.women_share["doctor"] == 0.4 and s.params.workforce.ethnic_minority_share == 0.3
 
 
 def test_json_schema_accepts_the_library_and_rejects_typos():
