@@ -70,13 +70,12 @@ def regional_odds_ratio(model) -> np.ndarray:
 
 
 # -- applying ---------------------------------------------------------------------------------------
-def application_multiplier(model, rows: np.ndarray, role: str) -> np.ndarray | None:
-    """× the probability of applying for a post of ``role``, for each of ``rows`` (None: all 1)."""
+def application_rates(model, role: str) -> tuple[float, float] | None:
+    """× the probability of applying for a post of ``role`` for (women, ethnic-minority staff); None
+    when both are 1."""
     rate = model.params.recruitment.application_rate
     women, minority = rate["women"][role], rate["ethnic_minority"][role]
-    if women == 1.0 and minority == 1.0:
-        return None
-    return _by_group(model.people, rows, women, minority)
+    return None if women == 1.0 and minority == 1.0 else (women, minority)
 
 
 def external_scale(model, role: str) -> float:
@@ -102,14 +101,15 @@ def interview_bias(model) -> float:
                         stage="interview")
 
 
-def record_shortlist(model, post, minority: np.ndarray) -> None:
-    """One ``shortlist`` event per group with applicants in the round: value = how many."""
-    n_minority = int(np.count_nonzero(minority))
-    now = model.env.now
-    for cause, count in (("white", len(minority) - n_minority), ("ethnic_minority", n_minority)):
-        if count:
-            model.recorder.event(now, "shortlist", org=post.org, post=post.id, role=post.role, cause=cause,
-                                 value=float(count))
+def record_shortlist(model, post, n: int, n_minority: int) -> None:
+    """One ``shortlist`` event per group with applicants among the ``n`` in the round: value = how many."""
+    now, event = model.env.now, model.recorder.event
+    if n > n_minority:
+        event(now, "shortlist", org=post.org, post=post.id, role=post.role, cause="white",
+              value=float(n - n_minority))
+    if n_minority:
+        event(now, "shortlist", org=post.org, post=post.id, role=post.role, cause="ethnic_minority",
+              value=float(n_minority))
 
 
 # -- leaving ----------------------------------------------------------------------------------------
@@ -119,9 +119,9 @@ def leave_multiplier(model, rows) -> np.ndarray | float:
     women, minority = ratio["women"], ratio["ethnic_minority"]
     if women == 1.0 and minority == 1.0:
         return 1.0
-    return _by_group(model.people, rows, women, minority)
+    return by_group(model.people, rows, women, minority)
 
 
-def _by_group(people, rows, women: float, minority: float):
+def by_group(people, rows, women: float, minority: float):
     """``women`` for women, × ``minority`` for ethnic-minority staff, 1 otherwise (each of ``rows``)."""
     return np.where(people.female[rows], women, 1.0) * np.where(people.ethnic_minority[rows], minority, 1.0)

@@ -262,19 +262,20 @@ def candidate_fields(model, post, a: float) -> list[Field]:
     return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
 
-def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
-    """The people of ``field`` who apply for ``post``: eligible, still available and willing.
+def _willing(model, field: Field, post, search: tuple, need: int | None, group: tuple | None) -> np.ndarray:
+    """The people of ``field`` who apply for ``post``: eligible (of profession ``need``, if any),
+    still available and willing.
 
     Each applies with the field's probability (× other_region_factor outside their region for
-    regional fields), by a draw keyed on (person, search): the same person faces the same draw
-    in every scenario, so eligibility can be checked before drawing.
+    regional fields; × their group's application rate, ``group``, unless None), by a draw keyed on
+    (person, search): the same person faces the same draw in every scenario, so eligibility can be
+    checked before drawing.
     """
     people = model.people
     rows = field.rows
     # alive, not reserved, not leaving, still in the grade; the holder of this post is leaving (its
     # search is open), so they are excluded too
     rows = rows[people.available[rows] == field.grade]
-    need = required_profession(model, post.role)
     if need is not None:
         rows = rows[people.profession[rows] == need]
     if not len(rows):
@@ -282,9 +283,8 @@ def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     w = min(1.0, field.w / model.params.recruitment.open_to_move) if field.open_only else field.w
     if field.grade >= DIRECTOR:  # executives without a post are looking: they apply more readily
         w = np.where(people.post[rows] < 0, field.w_free, w)
-    group = equality.application_multiplier(model, rows, post.role)
     if group is not None:
-        w = w * group
+        w = w * equality.by_group(people, rows, *group)
     if field.regional:
         w = np.where(people.region[rows] == model.orgs[post.org].region, w,
                      w * model.params.recruitment.other_region_factor)
@@ -299,8 +299,9 @@ def select(model, post, a: float, round_: int = 1):
     interview = model.streams.keyed("recruitment.interview")
     rows, routes = [], []
     fields = candidate_fields(model, post, a)
+    need, group = required_profession(model, post.role), equality.application_rates(model, post.role)
     for field in fields:
-        r = _willing(model, field, post, search)
+        r = _willing(model, field, post, search, need, group)
         rows.append(r)
         routes += [field.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
@@ -313,14 +314,12 @@ def select(model, post, a: float, round_: int = 1):
         + bias * minority
     grade = "chief_executive" if post.is_ceo else "executive_director"
     age = model.params.workforce.external_executive_entry_age
-    prof = required_profession(model, post.role)
-    prof = PROFESSION["non_clinical"] if prof is None else prof
+    prof = PROFESSION["non_clinical"] if need is None else need
     label, picked, ext_scores, ext_minority = _external_applicants(model, post, a, search, bias, grade, prof)
     all_scores = np.concatenate([scores, ext_scores]) if picked else scores
-    minority = np.concatenate([minority, ext_minority]) if picked else minority
     if len(all_scores) == 0:
         return -1, np.nan, "", 0.0
-    equality.record_shortlist(model, post, minority)
+    equality.record_shortlist(model, post, len(all_scores), int(np.count_nonzero(minority)) + sum(ext_minority))
     best = int(np.argmax(all_scores))
     if all_scores[best] < rp.appointable_score:
         return -1, np.nan, "", 0.0
