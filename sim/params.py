@@ -145,6 +145,12 @@ class SystemParams(Group):
         return self
 
 
+FINANCE_SHARE_SOURCE = (
+    "assumption: clinical managers within management grades; finance professionals ≈ 2/7 of non-clinical managers "
+    "(the NHS finance workforce is ≈16,000 of all bands, Future-Focused Finance 2016; no count of finance managers "
+    "found). With finance directors drawn from them, 1/6 doubled the finance-director vacancy of the calibrated "
+    "baseline to 12% against ≈7% (HFMA 2018); 2/7 gives ≈8.5%")
+
 ESTABLISHMENT_SOURCE = (
     "NHS workforce statistics (ESR, FTE in trusts and commissioners): 2016 'managers' 20,986 and 'senior managers' "
     "9,606; late 2017 ≈32,000 and ≈10,300 (NHS Digital via the Telegraph, 2018); Dec 2019 22,137 and 10,981, Oct "
@@ -191,11 +197,10 @@ class WorkforceParams(Group):
         "neutral: no published leaving rates of managers by sex or ethnicity found; IFS 2022 (Kelly, Stoye & Warner) "
         "finds leaving rates of consultants and nurses differ by sex and nationality")
     profession_mix: dict[Profession, Share] = P(
-        {"non_clinical": 0.58, "finance": 0.12, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
-        "share of senior managers", "assumption: clinical managers within management grades; finance ≈ 1/6 of "
-        "non-clinical managers (the NHS finance workforce is ≈16,000 of all bands, Future-Focused Finance 2016)")
+        {"non_clinical": 0.50, "finance": 0.20, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
+        "share of senior managers", FINANCE_SHARE_SOURCE)
     middle_profession_mix: dict[Profession, Share] = P(
-        {"non_clinical": 0.72, "finance": 0.13, "doctor": 0.0, "nurse": 0.10, "allied_health": 0.05},
+        {"non_clinical": 0.65, "finance": 0.20, "doctor": 0.0, "nurse": 0.10, "allied_health": 0.05},
         "share of middle managers", "assumption: few clinicians among middle managers; finance as for senior "
         "managers")
     ceo_profession_mix: dict[Profession, Share] = P(
@@ -276,7 +281,7 @@ class EntryParams(Group):
         ASSUMPTION)
     external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION,
                                      ge=0, le=1)
-    external_finance_share: float = P(0.17, "share of senior managers hired from outside the NHS who are finance "
+    external_finance_share: float = P(0.29, "share of senior managers hired from outside the NHS who are finance "
                                       "professionals", "assumption: as among non-clinical senior managers", ge=0, le=1)
     external_capability: dict[Literal["senior_manager", "executive_director", "chief_executive"], Capability] = P(
         {"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
