@@ -21,8 +21,18 @@ def _by_role(frame: pd.DataFrame) -> dict:
     return {"all": None, **{r: frame.role == r for r in ROLES}}
 
 
-def _known(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame[frame[column].notna()]
+def _holders(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
+    """Substantive post holders whose ``column`` (female, ethnic_minority) is known; None without a
+    people table."""
+    if run.people is None:
+        return None
+    h = run.holders(period)
+    return h[h[column].notna()]
+
+
+def _share_by_role(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
+    h = _holders(run, period, column)
+    return None if h is None else ratio(h.year, h[column], groups=_by_role(h))
 
 
 @measure(unit="share of substantive post holders", better=NEITHER, label="Women among executives",
@@ -30,10 +40,7 @@ def _known(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 def exec_women_share(run: Tables, period: Period) -> pd.DataFrame | None:
     """Women among substantive holders of executive posts at 31 Dec: all posts and each role (the
     NHS Confederation / Sealy 2017 and 2020 figures by role)."""
-    if run.people is None:
-        return None
-    h = _known(run.holders(period), "female")
-    return ratio(h.year, h.female, groups=_by_role(h))
+    return _share_by_role(run, period, "female")
 
 
 @measure(unit="share of substantive post holders", better=HIGHER, label="Ethnic-minority executives",
@@ -41,10 +48,7 @@ def exec_women_share(run: Tables, period: Period) -> pd.DataFrame | None:
 def exec_ethnic_minority_share(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders of executive posts from ethnic minorities at 31 Dec: all posts (WRES:
     executive board members) and each role."""
-    if run.people is None:
-        return None
-    h = _known(run.holders(period), "ethnic_minority")
-    return ratio(h.year, h.ethnic_minority, groups=_by_role(h))
+    return _share_by_role(run, period, "ethnic_minority")
 
 
 @measure(unit="share of substantive post holders", better=HIGHER, label="Ethnic-minority executives by region",
@@ -52,10 +56,8 @@ def exec_ethnic_minority_share(run: Tables, period: Period) -> pd.DataFrame | No
 def exec_ethnic_minority_by_region(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders of executive posts from ethnic minorities at 31 Dec, by the trust's region
     (compare with the region's census population share, ``system.ethnic_minority_population``)."""
-    if run.people is None:
-        return None
-    h = _known(run.holders(period), "ethnic_minority")
-    return ratio(h.year, h.ethnic_minority, groups={r: h.region == r for r in REGIONS})
+    h = _holders(run, period, "ethnic_minority")
+    return None if h is None else ratio(h.year, h.ethnic_minority, groups={r: h.region == r for r in REGIONS})
 
 
 @measure(unit="ratio (1 = proportional)", better=HIGHER,
@@ -66,9 +68,9 @@ def exec_ethnic_minority_vs_population(run: Tables, period: Period) -> pd.DataFr
     the trust's region's residents from ethnic minorities: 1 when boards are "proportional to the
     local population" (Kerr 2018 rec 1.1b); all trusts (each holder weighted by their region's
     share) and each region."""
-    if run.people is None or "minority_population" not in run.organisations.columns:
+    h = _holders(run, period, "ethnic_minority")
+    if h is None or "minority_population" not in h.columns:
         return None
-    h = _known(run.holders(period), "ethnic_minority")
     return ratio(h.year, h.ethnic_minority, h.minority_population,
                  groups={"all": None, **{r: h.region == r for r in REGIONS}})
 
