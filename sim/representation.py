@@ -23,11 +23,9 @@ def _by_role(frame: pd.DataFrame) -> dict:
 
 def _holders(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
     """Substantive post holders whose ``column`` (female, ethnic_minority) is known; None without a
-    people table."""
-    if run.people is None:
-        return None
-    h = run.holders(period)
-    return h[h[column].notna()]
+    people table that records it."""
+    h = None if run.people is None else run.holders(period)
+    return None if h is None or column not in h else h[h[column].notna()]
 
 
 def _share_by_role(run: Tables, period: Period, column: str) -> pd.DataFrame | None:

@@ -105,8 +105,9 @@ class Tables:
         def make():
             posts = self.snapshots(self.posts, period)
             posts = posts[posts.state == "substantive"]
-            keep = [c for c in ("year", "org", "region", "minority_population") if c in self.organisations.columns]
-            posts = posts.merge(self.organisations[keep], on=["year", "org"], how="left")
-            return posts.assign(**{c: self.person_column(posts.holder, c).astype(float)
-                                   for c in ("female", "ethnic_minority")})
+            trust = [c for c in ("region", "minority_population") if c in self.organisations.columns]
+            if trust:
+                posts = posts.merge(self.organisations[["year", "org", *trust]], on=["year", "org"], how="left")
+            flags = [c for c in ("female", "ethnic_minority") if self.people is not None and c in self.people]
+            return posts.assign(**{c: self.person_column(posts.holder, c).astype(float) for c in flags})
         return self._cached(("holders", period), make)
