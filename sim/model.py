@@ -22,11 +22,14 @@ each 1 January, before any other event of that instant, in this order:
 9. candidate pools — who is open to a move this year is drawn, and the lists of ready people that
    searches draw from are rebuilt;
 10. interventions — each active intervention does its yearly work (e.g. a talent board
-    refreshes its pool) and books its cost for the year.
+    refreshes its pool) and books its cost for the year. Every intervention acts at its strength
+    of the moment (``Intervention.strength``: 0 at its start, rising along its implementation
+    curve to 1), whenever a decision asks it.
 
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
-their re-runs, offers, interim cover, appointments (and the vacancy chains they open; each new
-holder's exit is drawn at once), graduate-cohort completions (with a place in the establishment
+their re-runs, offers, interim cover, appointments (and the vacancy chains they open; active
+interventions note each appointment — a new deal may start — and each new holder's exit is
+drawn at once), graduate-cohort completions (with a place in the establishment
 or an additional post), and CQC inspections with special-measures entry and exit. An inspection
 that changes a trust's rating or special measures re-draws its leaders' exits under the new
 hazards at once, and entry into special measures or a new inadequate rating may remove them.
@@ -100,6 +103,7 @@ class Model:
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
+        self.intervention_state: dict[str, Any] = {}       # what an intervention keeps between events, by label
         for prog in params.training.programmes:
             training.index(self, prog)
         performance.build_organisations(self)
@@ -114,14 +118,16 @@ class Model:
 
     # -- interventions -------------------------------------------------------------------------
     def decide(self, decision: Callable, value, **context):
-        """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``)."""
-        deciders = self._deciders.get(decision.__name__)
+        """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``), each
+        at its current strength (``Intervention.decide``)."""
+        name = decision.__name__
+        deciders = self._deciders.get(name)
         if not deciders:
             return value
         now = self.env.now
         for iv in deciders:
             if iv.active(now):
-                value = getattr(iv, decision.__name__)(value, model=self, **context)
+                value = iv.decide(name, value, model=self, **context)
         return value
 
     # -- what one process asks of another ----------------------------------------------------------
@@ -132,6 +138,13 @@ class Model:
     def schedule_exits(self, posts: Iterable[Post], until: float) -> None:
         """Draw when and why each holder of ``posts`` leaves before ``until`` (turnover)."""
         turnover.schedule_exits(self, posts, until)
+
+    def after_appointment(self, post: Post, person: int) -> None:
+        """``person`` has started in ``post``: active interventions that keep state (a new deal) note it."""
+        now = self.env.now
+        for iv in self.interventions:
+            if iv.active(now):
+                iv.appointed(self, post, person)
 
     def after_inspection(self, org: Organisation, triggered: bool) -> None:
         """A trust's rating or special measures changed: its leaders' hazards (and perhaps tenure) change."""

@@ -28,7 +28,8 @@ EVENT_KINDS = {
     "inspection": "CQC inspection; cause: previous rating; value: new rating index (0 outstanding … 3 inadequate)",
     "special_measures_entry": "a trust enters special measures",
     "special_measures_exit": "a trust leaves special measures; value: years in special measures",
-    "cost": "an intervention books its yearly cost; cause: intervention name; value: £",
+    "cost": "an intervention books its yearly cost; cause: intervention name; value: £ (negative: a saving)",
+    "deal": "a new deal starts with an incoming chief executive; cause: intervention name; value: years it runs",
 }
 EVENT_COLUMNS = ("time", "kind", "person", "org", "post", "role", "cause", "value")
 

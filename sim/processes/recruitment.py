@@ -178,6 +178,7 @@ def appoint(model, post, person: int, route: str) -> None:
     post.exit_token += 1
     model.recorder.event(now, "appointment", person=person, org=post.org, post=post.id, role=post.role,
                          cause=route, value=gap)
+    model.after_appointment(post, person)
     next_tick = float(np.floor(now + 1e-9) + 1.0)
     model.schedule_exits([post], until=next_tick)
 
