@@ -107,8 +107,9 @@ POPULATION_SOURCE = (
     "University of Portsmouth; London derived as 1 - 4,731,247 White / 8,799,882 residents). Every other value is an "
     "ASSUMPTION (no regional Census 2021 figure found): chosen so that the population-weighted mean is England's "
     "≈19% (derived from 18.3% for England and Wales, ONS 2021) and guided by the West Midlands region's 20.8% in "
-    "2011 (ONS) and, in 2021 (Vision of Britain, derived), the West Midlands metropolitan county's 38.6% and West Yorkshire's "
-    "23.4%; north_east_and_yorkshire mixes the North East's 7.0% with an assumed ≈14% for Yorkshire and the Humber")
+    "2011 (ONS) and, in 2021 (Vision of Britain, derived), the West Midlands metropolitan county's 38.6% and West "
+    "Yorkshire's 23.4%; north_east_and_yorkshire mixes the North East's 7.0% with an assumed ≈14% for Yorkshire and "
+    "the Humber")
 
 
 class SystemParams(Group):
@@ -149,7 +150,7 @@ FINANCE_SHARE_SOURCE = (
     "assumption: clinical managers within management grades; finance professionals ≈ 2/7 of non-clinical managers "
     "(the NHS finance workforce is ≈16,000 of all bands, Future-Focused Finance 2016; no count of finance managers "
     "found). With finance directors drawn from them, 1/6 doubled the finance-director vacancy of the calibrated "
-    "baseline to 12% against ≈7% (HFMA 2018); 2/7 gives ≈8.5%")
+    "baseline to 12% against ≈7% (HFMA 2018); 2/7 gives ≈8%")
 
 ESTABLISHMENT_SOURCE = (
     "NHS workforce statistics (ESR, FTE in trusts and commissioners): 2016 'managers' 20,986 and 'senior managers' "

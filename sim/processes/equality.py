@@ -27,7 +27,6 @@ import numpy as np
 from ..decisions import Decisions
 from ..params import PROFESSIONS, REGIONS
 
-GROUPS = ("women", "ethnic_minority")   # the groups, as parameters name them
 CENSUS_REGIONS = len(REGIONS)
 
 
@@ -59,7 +58,7 @@ def _odds(p):
 def regional_odds_ratio(model) -> np.ndarray:
     """By region: (odds of the region's population being from an ethnic minority ÷ England's) to
     the power of the regional elasticity. England's share is the mean over regions weighted by the
-    trusts' staff, so that the national share of entrants stays the workforce's."""
+    trusts' staff, so that the national share of entrants stays close to the workforce's."""
     wf, system = model.params.workforce, model.params.system
     population = np.array([system.ethnic_minority_population[r] for r in REGIONS])
     if wf.ethnic_minority_regional_elasticity == 0.0:
