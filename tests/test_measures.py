@@ -129,3 +129,13 @@ def test_window_years_changes_the_window_not_the_definition():
     recent = measures.exec_median_tenure(run, Period(2010, 2017), window_years=3).set_index("group").value
     assert whole["all"] == 3.0 and whole["good"] == 3.0  # S(1) = ⅔, S(3) = ⅓
     assert recent["all"] == 1.0 and np.isnan(recent["inadequate"])  # from 2015: the 1-year spell only
+
+
+def test_yearly_values_with_many_groups_and_years():
+    # ten groups over 25 years: the cell index must not overflow the categorical codes' small integers
+    m = measures.REGISTRY["intervention_cost"]
+    years = np.arange(2010, 2035)
+    obs = pd.DataFrame({"year": np.tile(years, 10), "num": np.repeat(np.arange(10.0), 25), "den": 1.0,
+                        "group": np.repeat([f"g{i}" for i in range(10)], 25)})
+    rows = registry.yearly(m, obs, years)
+    assert len(rows) == 250 and {(g, v) for _, g, _, v in rows} == {(f"g{i}", float(i)) for i in range(10)}
