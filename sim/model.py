@@ -18,12 +18,16 @@ each 1 January, before any other event of that instant, in this order:
 8. executive turnover — for every substantive post holder, a competing-risks draw decides
    whether and when in the coming year they leave, and why;
 9. candidate pools — the lists of ready people that searches draw from are rebuilt;
-10. interventions — each active intervention does its yearly work (e.g. a talent board
-    refreshes its pool) and books its cost for the year.
+10. interventions — each active intervention does its yearly work (a talent board refreshes its
+    pool and its approaches for the year; a central cadre reviews its members) and books its
+    cost for the year; an intervention that has just stopped undoes the state it kept.
 
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
-their re-runs, offers, interim cover, appointments (and the vacancy chains they open),
-graduate-cohort completions and CQC inspections with special-measures entry and exit.
+their re-runs — at a challenged trust the talent boards' nominations and approaches run during
+the first round, and an acceptance ends the search (placement) —, offers, interim cover,
+appointments (and the vacancy chains they open), a cadre member's return at the end of a
+term, graduate-cohort completions, CQC inspections with special-measures entry and exit, and
+the crediting of challenged postings that last or see their trust improve (career reward).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from simpy.core import URGENT
 from .decisions import Decisions, overrides
 from .entities import Organisation, People, Post
 from .params import Params
-from .processes import appraisal, entry, performance, recruitment, training, turnover
+from .processes import appraisal, cadre, careers, entry, performance, placement, recruitment, training, turnover
 from .recorder import Recorder
 from .rng import Streams
 
@@ -88,12 +92,15 @@ class Model:
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
+        self.boards: dict[str, placement.Board] = {}      # talent boards' pools and approaches left, by key
+        self.fixed_terms: dict[int, float] = {}            # cadre members placed but not yet started → term (years)
         for prog in params.training.programmes:
             training.index(self, prog)
         performance.build_organisations(self)
         entry.initial_population(self)
         self.initial_headcount = int(self.people.alive[: self.people.n].sum())
         recruitment.rebuild_pools(self)
+        careers.start(self)
         self.env.process(self._yearly())
         for org in self.orgs:
             self.env.process(performance.inspections(self, org))
@@ -119,9 +126,21 @@ class Model:
         """Draw when and why each holder of ``posts`` leaves before ``until`` (turnover)."""
         turnover.schedule_exits(self, posts, until)
 
-    def after_inspection(self, org: Organisation, triggered: bool) -> None:
-        """A trust's rating or special measures changed: its leaders' hazards (and perhaps tenure) change."""
+    def after_inspection(self, org: Organisation, triggered: bool, was_challenged: bool) -> None:
+        """A trust's rating or special measures changed: its leaders' postings may be credited (careers),
+        and their hazards (and perhaps tenure) change (turnover)."""
+        careers.after_inspection(self, org, was_challenged)
         turnover.after_inspection(self, org, triggered)
+
+    def place(self, post: Post, within: float):
+        """Talent boards' approaches for ``post`` during the first ``within`` years of its search
+        (placement): a generator returning an accepted nominee or None."""
+        return placement.place(self, post, within)
+
+    def after_appointment(self, post: Post, person: int) -> None:
+        """``person`` has started in ``post``: a challenged posting or a cadre deployment begins."""
+        careers.appointed(self, post, person)
+        cadre.appointed(self, post, person)
 
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):
@@ -138,9 +157,12 @@ class Model:
             entry.yearly_entry(self, year)
             turnover.schedule_exits(self, self.posts, until=year + 1.0)
             recruitment.rebuild_pools(self)
+            now = self.env.now
             for iv in self.interventions:
-                if iv.active(self.env.now):
+                if iv.active(now):
                     iv.yearly(self, year)
+                elif iv.stop is not None and now - 1.0 < iv.stop <= now + 1e-9:   # first tick after it stopped
+                    iv.stopped(self)
             yield Tick(self.env, 1.0)
         self.recorder.snapshot(cal.end_year - 1, self.orgs, self.posts, self.people)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.entities import GRADE, ORIGIN
-from sim.decisions import Decisions, overrides
+from sim.decisions import Decisions, Offer, overrides
 from sim.interventions import REGISTRY
 from sim.model import Model
 from sim.processes import appraisal, entry, recruitment, training, turnover
@@ -97,32 +97,41 @@ def test_graduate_scheme_expansion_fills_the_pipeline():
     assert trainees([make("graduate_scheme_expansion", start=2005)]) > 6 * trainees([])
 
 
-def test_regional_talent_boards_add_a_pool_and_shorten_planned_searches():
-    iv = make("regional_talent_boards", diversity_kitemark=True)
+def test_regional_talent_boards_keep_regional_pools_and_cover_their_region():
+    iv = make("regional_talent_boards", diversity_kitemark=True, approaches_per_region=7)
     m = model_with(iv)
     appraisal.appraise(m, 2000)  # readiness, as at the first tick
     iv.yearly(m, 2000)
     post = next(p for p in m.posts if p.role == "finance")
-    fields = recruitment.candidate_fields(m, post, 1.0)
-    pool = [f for f in fields if f.route == "talent_pool"]
-    assert len(pool) == 1 and len(pool[0].rows) > 0
-    assert (m.people.region[pool[0].rows] == m.orgs[post.org].region).all()
-    assert (m.people.grade[pool[0].rows] == GRADE["senior_manager"]).all()
-    post.leaving = True
-    assert m.decide(Decisions.search_time, 1.0, post=post) == pytest.approx(0.7)
+    region = m.orgs[post.org].region
+    boards = m.decide(Decisions.placement_boards, [], post=post)
+    assert len(boards) == 1 and boards[0].approaches_left == 7 and len(boards[0].pool) > 0
+    assert (m.people.region[boards[0].pool] == region).all()
+    assert np.isin(m.people.grade[boards[0].pool], (GRADE["senior_manager"], GRADE["executive_director"])).all()
+    assert m.people.ready[boards[0].pool].all()
+    assert m.decide(Decisions.search_time, 1.0, post=post) == 1.0   # no search-time cut for every exit
     assert m.decide(Decisions.selection_bias, -0.2) == pytest.approx(-0.1)
 
 
-def test_national_talent_board_offers_its_pool_for_chief_executive_posts_only():
+def test_national_talent_board_covers_chief_executive_posts_only():
     iv = make("national_talent_board", pool_size=5)
     m = model_with(iv)
     appraisal.appraise(m, 2000)
     iv.yearly(m, 2000)
     ceo = ceo_post(m, GOOD)
-    pool = [f for f in recruitment.candidate_fields(m, ceo, 1.0) if f.route == "talent_pool"]
-    assert len(pool) == 1 and 0 < len(pool[0].rows) <= 5 and not pool[0].regional
+    boards = m.decide(Decisions.placement_boards, [], post=ceo)
+    assert len(boards) == 1 and 0 < len(boards[0].pool) <= 5
+    assert (m.people.grade[boards[0].pool] == GRADE["executive_director"]).all()
     finance = next(p for p in m.posts if p.role == "finance")
-    assert not [f for f in recruitment.candidate_fields(m, finance, 1.0) if f.route == "talent_pool"]
+    assert m.decide(Decisions.placement_boards, [], post=finance) == []
+
+
+def test_new_deal_offers_its_support_to_a_nominee():
+    m = model_with(make("new_deal"))
+    post = ceo_post(m, INADEQUATE)
+    assert m.decide(Decisions.placement_offer, Offer(), post=post, person=0).support
+    m.orgs[post.org].rating = GOOD
+    assert m.decide(Decisions.placement_offer, Offer(), post=post, person=0) == Offer()
 
 
 def test_leadership_programmes_expand_places_and_help_turnaround_leaders():

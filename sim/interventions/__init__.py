@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .base import Intervention
+from .central_cadre import CentralCadre
 from .clinical_leadership import ClinicalLeadership
 from .equality_action import EqualityAction
 from .external_recruitment import ExternalRecruitment
@@ -28,7 +29,7 @@ REGISTRY: dict[str, type[Intervention]] = {
     for cls in (NewDeal, GraduateSchemeExpansion, RegionalTalentBoards, NationalTalentBoard,
                 LeadershipProgrammes, ExternalRecruitment, Mentoring, ClinicalLeadership,
                 MinimumTermContracts, ManagementStandards, StandardAppraisal, MidCareerProgramme,
-                EqualityAction, ReducedBurden, IntensiveSupport)
+                EqualityAction, ReducedBurden, IntensiveSupport, CentralCadre)
 }
 
 

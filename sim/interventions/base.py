@@ -55,6 +55,10 @@ class Intervention(BaseModel, Decisions):
         units = float(self.units(model, year))
         model.recorder.event(model.env.now, "cost", cause=self.label, value=units * self.cost_per_unit)
 
+    def stopped(self, model) -> None:
+        """At the first 1 January tick after ``stop``: undo any state the intervention keeps in the
+        model (a talent board's pool, a cadre's contracts). Default: nothing."""
+
 
 MULTIPLIER_CAP = 20.0   # no review asks for more than ×10 of anything
 

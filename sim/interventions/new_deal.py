@@ -12,7 +12,8 @@ class NewDeal(Intervention):
     mechanism: ClassVar[str] = (
         "At trusts rated inadequate or in special measures: the chief executive's post (or every "
         "executive post) becomes more attractive — more applicants, shorter searches; the leaders' "
-        "removal and leave hazards fall; the trust receives improvement support that raises its quality.")
+        "removal and leave hazards fall; the trust receives improvement support that raises its quality; "
+        "a talent board's nominee for a supported post is offered the support (placement).")
     unit: ClassVar[str] = "supported trust-year"
 
     attractiveness_multiplier: float = S(1.4, "× attractiveness of supported posts", ge=0)
@@ -35,6 +36,10 @@ class NewDeal(Intervention):
         if not self._covers(post, org):
             return rates
         return scale_hazards(rates, leave=self.leave_multiplier, removed=self.removal_multiplier)
+
+    def placement_offer(self, offer, *, model, post, person):
+        # a nominee approached by a talent board is offered the deal's support with the post
+        return offer._replace(support=True) if self._covers(post, model.orgs[post.org]) else offer
 
     def quality_support(self, value, *, model, org):
         return value + self.recovery_support if challenged(org) else value
