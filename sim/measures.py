@@ -379,3 +379,6 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
+
+
+from . import measures_careers  # noqa: E402,F401 — registers the placement and career measures
