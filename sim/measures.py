@@ -326,6 +326,72 @@ def special_measures_years(run: Tables, period: Period, entered_from: float | No
     return ratio(exits.year, exits.value)
 
 
+# -- ages, retirement and removals --------------------------------------------------------------------
+def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive holders at each 31 Dec with their age then."""
+    if run.people is None or "born" not in run.people:
+        return None
+    held = run.snapshots(run.posts, period)
+    held = held[held.state == "substantive"]
+    born = run.people.set_index("person").born
+    return held.assign(age=held.year + 1.0 - born.reindex(held.holder).to_numpy())
+
+
+@measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),
+         reduce=MEDIAN)
+def executive_age(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Median age of substantive executives at 31 Dec; all executives and chief executives."""
+    held = _holders(run, period)
+    if held is None:
+        return None
+    return samples(held.year, held.age, {"all": None, "chief_executive": held.role == "chief_executive"})
+
+
+@measure(unit="share of executives", better=NEITHER, label="Executives aged 55 or over",
+         groups=("all", "chief_executive"), reduce=RATIO)
+def executives_aged_55_plus(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive executives aged 55 or over at 31 Dec: the retirements to come."""
+    held = _holders(run, period)
+    if held is None:
+        return None
+    return ratio(held.year, held.age >= 55, groups={"all": None, "chief_executive": held.role == "chief_executive"})
+
+
+@measure(unit="share of departures", better=NEITHER, label="Executive departures that are retirements",
+         groups=("all",), reduce=RATIO)
+def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
+    """Departures of substantive executives from their posts in the year that were retirements."""
+    ev = run.events_in(period)
+    dep = ev[ev.kind == "departure"]
+    return ratio(dep.year, dep.cause == "retire")
+
+
+@measure(unit="removals per year", better=NEITHER, label="Executives removed after an inspection",
+         groups=("all", "chief_executive"), reduce=RATIO)
+def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
+    """Executives removed in the year because their trust entered special measures or was newly
+    rated inadequate (over several years: the mean a year)."""
+    ev = run.events_in(period)
+    dep = ev[(ev.kind == "departure") & (ev.cause == "removed_after_inspection")]
+    wide = pd.DataFrame({"all": dep.groupby("year").size(),
+                         "chief_executive": dep[dep.role == "chief_executive"].groupby("year").size()})
+    return totals(wide, period.years)
+
+
+@measure(unit="share of appointments", better=NEITHER, label="Appointments of executives removed before",
+         groups=("all",), reduce=RATIO)
+def recycled_appointments(run: Tables, period: Period) -> pd.DataFrame:
+    """Executive appointments in the year of someone removed from an executive post earlier in the
+    run (Smith 2015: ineffective leaders moved between organisations)."""
+    ev = run.events
+    removed = ev[(ev.kind == "departure") & ev.cause.isin(["removed", "removed_after_inspection"])]
+    first_removal = removed.groupby("person").time.min()
+    app = run.events_in(period)
+    app = app[app.kind == "appointment"]
+    before = first_removal.reindex(app.person).to_numpy() < app.time.to_numpy()  # NaN (never) is False
+    return ratio(app.year, before)
+
+
 # -- the pipeline and equality ----------------------------------------------------------------------
 @measure(unit="people", better=NEITHER, label="People in each grade", groups=GRADES, reduce=RATIO)
 def pipeline(run: Tables, period: Period) -> pd.DataFrame:

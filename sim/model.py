@@ -7,17 +7,20 @@ each 1 January, before any other event of that instant, in this order:
 1. snapshot — record the state at the end of the previous year (every post, trust, pipeline);
 2. performance — each trust's latent quality drifts, with special-measures support and the
    (deliberately weak) leadership → quality feedback;
-3. turnover of the feeder grades — trainees, middle and senior managers who leave the NHS, and
-   unplaced executives who give up;
+3. turnover of the feeder grades — trainees, middle and senior managers who retire (by age) or
+   leave the NHS, and unplaced executives who give up;
 4. training — programmes that end now add their effect; new cohorts are selected;
 5. appraisal — everyone is scored (a noisy observation of capability), capability grows, and
    the last three scores decide who is ready for the next grade;
-6. promotion and entry into senior management — ready middle managers by observed score,
-   clinicians moving into management, and external hires fill the senior-manager pool;
-7. entry — the graduate-scheme cohort starts; lateral managers fill the middle-manager pool;
-8. executive turnover — for every substantive post holder, a competing-risks draw decides
-   whether and when in the coming year they leave, and why;
-9. candidate pools — the lists of ready people that searches draw from are rebuilt;
+6. promotion and entry into senior management — clinicians move into management; ready middle
+   managers, by observed score, and hires from outside fill the vacant senior-manager posts of
+   this year's establishment;
+7. entry — the graduate-scheme cohort starts; lateral managers fill the vacant middle-manager
+   posts of the establishment (graduates in additional posts do not count against it);
+8. executive turnover — for every substantive post holder, a competing-risks draw (retirement by
+   age, leaving, moving, removal) decides whether and when in the coming year they leave, and why;
+9. candidate pools — who is open to a move this year is drawn, and the lists of ready people that
+   searches draw from are rebuilt;
 10. interventions — each active intervention does its yearly work (a talent board refreshes its
     pool and its approaches for the year; a central cadre reviews its members) and books its
     cost for the year; an intervention that has just stopped undoes the state it kept.
@@ -25,9 +28,13 @@ each 1 January, before any other event of that instant, in this order:
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
 their re-runs — at a challenged trust the talent boards' nominations and approaches run during
 the first round, and an acceptance ends the search (placement) —, offers, interim cover,
-appointments (and the vacancy chains they open), a cadre member's return at the end of a
-term, graduate-cohort completions, CQC inspections with special-measures entry and exit, and
-the crediting of challenged postings that last or see their trust improve (career reward).
+appointments (and the vacancy chains they open; each new holder's exit is drawn at once), a
+cadre member's return at the end of a term, graduate-cohort completions (with a place in the
+establishment or an additional post), and CQC inspections with special-measures entry and exit.
+An inspection that changes a trust's rating or special measures re-draws its leaders' exits
+under the new hazards at once, may credit their challenged postings (career reward; so does a
+challenged posting that lasts), and entry into special measures or a new inadequate rating may
+remove them.
 """
 
 from __future__ import annotations

@@ -133,14 +133,15 @@ class Recorder:
 
     @staticmethod
     def people_table(people: People) -> pa.Table:
-        """Who everyone in the run was: origin, profession, sex, ethnicity, when they entered."""
+        """Who everyone in the run was: origin, profession, sex, ethnicity, when they entered and
+        were born."""
         n = people.n
         return pa.table({
             "person": np.arange(n, dtype=np.int32),
             "origin": pa.array(np.array(ORIGINS)[people.origin[:n]]).dictionary_encode(),
             "profession": pa.array(np.array(PROFESSIONS)[people.profession[:n]]).dictionary_encode(),
             "female": people.female[:n], "ethnic_minority": people.ethnic_minority[:n],
-            "entered": people.entered[:n],
+            "entered": people.entered[:n], "born": people.born[:n],
         })
 
     def pipeline_table(self) -> pa.Table:

@@ -160,3 +160,47 @@ def test_removed_leaders_are_recycled_at_the_stated_share():
     again = ev_kept[(ev_kept.kind == "appointment") & ev_kept.person.isin(removed)]
     assert len(again) > 0
     assert kept.people.removals[list(removed)].min() >= 1
+
+
+# -- the measures of these mechanisms, on hand-built tables ------------------------------------------------
+def _tables(events, posts=None, people=None):
+    from sim.tables import Tables
+    cols = ["time", "kind", "person", "org", "post", "role", "cause", "value"]
+    ev = pd.DataFrame(events, columns=cols)
+    posts = pd.DataFrame(posts or [], columns=["year", "post", "org", "role", "holder", "state", "appointed"])
+    orgs = pd.DataFrame(columns=["year", "org", "type", "region", "rating", "special_measures", "quality"])
+    return Tables(ev, posts, orgs, None, people)
+
+
+def _value(name, run, first, last, group="all"):
+    from sim import metrics
+    from sim.tables import Period
+    return metrics.value(run, name, group, Period(first, last))
+
+
+def test_age_measures_on_a_hand_built_snapshot():
+    people = pd.DataFrame({"person": [0, 1, 2], "born": [1960.0, 1970.0, 1950.5]})
+    posts = [(2015, 0, 0, "chief_executive", 0, "substantive", 2010.0),   # 56 at 31 Dec 2015
+             (2015, 1, 0, "finance", 1, "substantive", 2012.0),           # 46
+             (2015, 2, 0, "medical", 2, "substantive", 2014.0),           # 65.5
+             (2015, 3, 0, "nursing", -1, "vacant", np.nan)]
+    run = _tables([], posts, people)
+    assert _value("executive_age", run, 2015, 2015) == pytest.approx(56.0)
+    assert _value("executive_age", run, 2015, 2015, "chief_executive") == pytest.approx(56.0)
+    assert _value("executives_aged_55_plus", run, 2015, 2015) == pytest.approx(2 / 3)
+
+
+def test_retirement_removal_and_recycling_measures_on_a_hand_built_log():
+    ev = [(2014.2, "departure", 5, 1, 10, "finance", "removed", 3.0),
+          (2015.1, "departure", 1, 0, 1, "chief_executive", "retire", 4.0),
+          (2015.3, "departure", 2, 0, 2, "medical", "removed_after_inspection", 1.0),
+          (2015.4, "departure", 3, 0, 0, "chief_executive", "removed_after_inspection", 1.0),
+          (2015.5, "departure", 4, 2, 5, "operations", "leave_nhs", 2.0),
+          (2015.6, "appointment", 5, 3, 7, "finance", "unattached", 1.0),    # removed in 2014: recycled
+          (2015.7, "appointment", 9, 0, 0, "chief_executive", "external", 0.3),
+          (2015.8, "appointment", 2, 4, 9, "medical", "unattached", 0.0)]   # removed in 2015, before
+    run = _tables(ev)
+    assert _value("retirement_share_of_departures", run, 2015, 2015) == pytest.approx(1 / 4)
+    assert _value("removals_after_inspection", run, 2015, 2015) == 2
+    assert _value("removals_after_inspection", run, 2015, 2015, "chief_executive") == 1
+    assert _value("recycled_appointments", run, 2015, 2015) == pytest.approx(2 / 3)
