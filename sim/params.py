@@ -397,7 +397,7 @@ class PlacementParams(Group):
     nominees_per_post: int = P(3, "nominees each board puts forward for one post", "assumption: a shortlist",
                                ge=0, le=50)
     approach_years: float = P(0.1, "years from approaching a nominee to their answer",
-                              "assumption (about five weeks); issue 10 dossier §3.3", ge=0, le=2)
+                              "assumption: about five weeks", ge=0, le=2)
     acceptance: Share = P(0.2, "probability a nominee accepts a sideways move to a challenged trust in their "
                           "home region when nothing extra is offered", f"assumption; {KERR_RISK}")
     step_up_odds: float = P(3.0, "× odds of accepting when the post is a step up to the next grade",

@@ -109,7 +109,8 @@ class Tables:
         frame = pd.DataFrame({
             "time": ev.time.to_numpy(dtype=float), "org": ev.org.to_numpy(dtype=np.int64),
             "rating": np.where(kind == "inspection", ev.value.to_numpy(dtype=float), np.nan),
-            "sm": np.where(kind == "special_measures_entry", 1.0, np.where(kind == "special_measures_exit", 0.0, np.nan)),
+            "sm": np.where(kind == "special_measures_entry", 1.0,
+                           np.where(kind == "special_measures_exit", 0.0, np.nan)),
         })
         frame[["rating", "sm"]] = frame.groupby("org")[["rating", "sm"]].ffill()
         frame["challenged"] = challenged(frame.rating, frame.sm == 1.0)
