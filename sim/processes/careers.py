@@ -24,14 +24,14 @@ def start(model) -> None:
         if challenged(org.rating, org.special_measures):
             org.challenged_since = model.env.now
             for post in _held(model, org):
-                model.process(_credit_after, post, post.holder, post.appointed, model.env.now)
+                _credit_after(model, post, post.holder, post.appointed, model.env.now)
 
 
 def appointed(model, post, person: int) -> None:
     """``person`` starts in ``post``: at a challenged trust, a challenged posting starts."""
     org = model.orgs[post.org]
     if challenged(org.rating, org.special_measures):
-        model.process(_credit_after, post, person, post.appointed, model.env.now)
+        _credit_after(model, post, person, post.appointed, model.env.now)
 
 
 def after_inspection(model, org, was_challenged: bool) -> None:
@@ -42,7 +42,7 @@ def after_inspection(model, org, was_challenged: bool) -> None:
     if is_challenged and not was_challenged:
         org.challenged_since = now
         for post in _held(model, org):
-            model.process(_credit_after, post, post.holder, post.appointed, now)
+            _credit_after(model, post, post.holder, post.appointed, now)
     elif was_challenged and not is_challenged:
         least = model.params.placement.improvement_credit_years
         for post in _held(model, org):
@@ -56,11 +56,13 @@ def _held(model, org) -> list:
     return [model.posts[i] for i in org.posts if model.posts[i].holder >= 0]
 
 
-def _credit_after(model, post, person: int, appointed: float, began: float):
-    """Credit the posting if ``person`` still holds ``post`` (the same spell) after credit_years."""
-    yield model.env.timeout(model.params.placement.credit_years)
-    if post.holder == person and post.appointed == appointed:
-        _credit(model, post, "tenure", began)
+def _credit_after(model, post, person: int, appointed: float, began: float) -> None:
+    """Credit the posting if ``person`` still holds ``post`` (the same spell) after credit_years: one
+    timeout with a callback, not a process, as there is one for every challenged posting."""
+    def check(_event):
+        if post.holder == person and post.appointed == appointed:
+            _credit(model, post, "tenure", began)
+    model.env.timeout(model.params.placement.credit_years).callbacks.append(check)
 
 
 def _credit(model, post, how: str, began: float) -> None:
