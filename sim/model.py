@@ -101,6 +101,7 @@ class Model:
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
         self.boards: dict[str, placement.Board] = {}      # talent boards' pools and approaches left, by key
         self.fixed_terms: dict[int, float] = {}            # cadre members placed but not yet started → term (years)
+        self.approaching: set[int] = set()                 # people a board is approaching now (one post at a time)
         for prog in params.training.programmes:
             training.index(self, prog)
         performance.build_organisations(self)

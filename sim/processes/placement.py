@@ -126,11 +126,14 @@ def place(model, post, within: float):
         if env.now + pp.approach_years > deadline:
             break                      # the open round ends first
         board = model.boards.get(board.key, board)    # this year's capacity, if the year has turned
-        if board.approaches_left < 1 or not len(eligible(model, board, post, np.array([person]))):
-            continue                   # out of approaches, or taken elsewhere since the nomination
+        if board.approaches_left < 1 or person in model.approaching \
+                or not len(eligible(model, board, post, np.array([person]))):
+            continue                   # out of approaches, already considering another post, or taken
         board.approaches_left -= 1
+        model.approaching.add(person)
         yield env.timeout(pp.approach_years)
-        still = len(eligible(model, board, post, np.array([person]))) > 0
+        model.approaching.discard(person)
+        still = len(eligible(model, board, post, np.array([person]))) > 0   # not taken by an open search meanwhile
         offer = model.decide(Decisions.placement_offer, Offer(), post=post, person=person)
         p = board.acceptance if board.acceptance is not None else acceptance(model, person, post, offer)
         yes = still and draw.uniform(int(people.key[person]), post.id, post.succession) < p
