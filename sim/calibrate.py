@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,14 +24,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import charts, files, progress as progress_bar
+from . import ensemble, fit_report, progress as progress_bar
+from .executors import sigint_blocked
 from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
 from .tables import Tables
-from .targets import FreeParameter, Target, measure, override
+from .params import nest
+from .targets import FreeParameter, Target, measure
 
 log = logging.getLogger(__name__)
 UNDEFINED_PENALTY = 25.0  # a target the run cannot measure counts as 5 tolerances away
@@ -62,15 +64,12 @@ def distance(mean: float, t: Target) -> float:
 
 
 def loss(means: dict[str, float], targets: list[Target]) -> float:
-    return float(sum(distance(means.get(t.id), t) ** 2 for t in targets))
+    """Sum of squared distances over the independent targets (figures reproduced by construction
+    are inputs, not evidence, and are left out)."""
+    return float(sum(distance(means.get(t.id), t) ** 2 for t in targets if t.independent))
 
 
-def nested(values: dict[str, float]) -> dict:
-    """{'a.b.c': 1} → {'a': {'b': {'c': 1}}}, merging all paths."""
-    out: dict = {}
-    for path, value in values.items():
-        _deep_merge(out, override(path, value))
-    return out
+nested = nest  # {'a.b.c': 1} → {'a': {'b': {'c': 1}}}
 
 
 def _deep_merge(into: dict, other: dict) -> None:
@@ -126,6 +125,12 @@ def _worker(setup: Setup, journal: str, study_name: str, trials: int, seconds: f
                    callbacks=[MaxTrialsCallback(trials, states=(TrialState.COMPLETE,))])
 
 
+def _guarded_worker(parent: int, *args) -> None:
+    from .executors import worker_start
+    worker_start(parent)  # a killed `leadsim calibrate` must not leave trial processes running
+    _worker(*args)
+
+
 def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int, fresh: bool = False,
              progress: bool = True):
     """Run (or resume) the study until ``trials`` complete trials or ``minutes`` pass."""
@@ -141,10 +146,12 @@ def optimise(setup: Setup, journal: Path, trials: int, minutes: float, jobs: int
         _worker(setup, str(journal), "leadsim", trials, seconds, setup.seed)
     else:
         ctx = mp.get_context("spawn")
-        procs = [ctx.Process(target=_worker, args=(setup, str(journal), "leadsim", trials, seconds, setup.seed + i))
+        procs = [ctx.Process(target=_guarded_worker,
+                             args=(os.getpid(), setup, str(journal), "leadsim", trials, seconds, setup.seed + i))
                  for i in range(jobs)]
-        for p in procs:
-            p.start()
+        with sigint_blocked():  # Ctrl-C is the parent's to handle (it stops the workers)
+            for p in procs:
+                p.start()
         t0 = time.time()
         # the bar is the time budget; the trial cap (default: very many) may end it earlier
         bar = progress_bar.bar(round(seconds), enabled=progress, desc="calibration",
@@ -177,6 +184,17 @@ def near_best(study, share: float = 0.1, minimum: int = 5) -> pd.DataFrame:
     return frame.head(keep)
 
 
+AT_BOUND = 0.05  # a best value this close to an end of its range (as a share of the range) is "at bound"
+
+
+def at_bound(p: FreeParameter, value: float) -> str:
+    """'low' or 'high' if ``value`` lies within 5% of that end of the parameter's range (measured on
+    the log scale for log parameters), else ''."""
+    lo, hi, v = (np.log(x) for x in (p.low, p.high, value)) if p.log else (p.low, p.high, value)
+    position = (v - lo) / (hi - lo)
+    return "low" if position <= AT_BOUND else "high" if position >= 1 - AT_BOUND else ""
+
+
 @dataclass
 class Fit:
     values: dict[str, float]
@@ -184,6 +202,15 @@ class Fit:
     trials: int
     table: pd.DataFrame        # one row per target
     parameters: pd.DataFrame   # one row per free parameter
+
+    @property
+    def independent(self) -> pd.DataFrame:
+        return self.table[self.table.independent]
+
+    @property
+    def score(self) -> str:
+        """'N of M independent targets inside tolerance'."""
+        return f"{int(self.independent.inside.sum())} of {len(self.independent)} independent targets inside tolerance"
 
 
 def assess(setup: Setup, study, reps: int) -> Fit:
@@ -198,7 +225,8 @@ def assess(setup: Setup, study, reps: int) -> Fit:
         rows.append({"id": t.id, "description": t.description, "unit": t.unit, "year": t.year, "value": t.value,
                      "low": low, "high": high, "sim_mean": mean, "sim_ci": half_width(v),
                      "inside": bool(low <= mean <= high) if np.isfinite(mean) else False,
-                     "distance": distance(mean, t), "source": t.source.title})
+                     "distance": distance(mean, t), "source": t.source.title, "independent": t.independent,
+                     "reproduced": t.reproduced})
     near = near_best(study)
     prows = []
     for p in setup.parameters:
@@ -206,62 +234,16 @@ def assess(setup: Setup, study, reps: int) -> Fit:
         spread = (col.max() - col.min()) / (p.high - p.low)
         prows.append({"path": p.path, "low": p.low, "high": p.high, "best": best[p.path],
                       "near_best_min": col.min(), "near_best_max": col.max(), "share_of_range": spread,
-                      "pinned": spread < 0.3, "reason": p.reason})
+                      "pinned": spread < 0.3, "at_bound": at_bound(p, best[p.path]), "reason": p.reason})
     return Fit(best, float(study.best_value), len(study.trials), pd.DataFrame(rows), pd.DataFrame(prows))
 
 
-def write_outputs(fit: Fit, setup: Setup, folder: Path, seed: int, reps: int) -> dict[str, Path]:
-    """calibrated.yaml (used by the baseline), fit.json, fit_report.md and fit.png."""
-    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    doc = {"name": "calibrated",
-           "description": "Parameter values fitted by leadsim calibrate to calibration/targets.yaml; "
-                          "scenarios/baseline.yaml inherits them.",
-           "params": nested({k: round(float(v), 6) for k, v in fit.values.items()}),
-           "provenance": {"date": when, "trials": fit.trials, "loss": round(fit.loss, 4), "seed": seed,
-                          "replications_per_trial": setup.reps, "code_version": code_version(),
-                          "targets_inside_tolerance": f"{int(fit.table.inside.sum())} of {len(fit.table)}",
-                          "fit": "fit.json"}}  # read by experiments for the report (sim/calibration_fit.py)
-    out = {"calibrated": folder / "calibrated.yaml", "json": folder / "fit.json",
-           "markdown": folder / "fit_report.md", "chart": folder / "fit.png"}
-    files.write_text(out["calibrated"], "# Written by `leadsim calibrate`; see calibration/fit_report.md.\n"
-                     + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-    files.write_json(out["json"], {"date": when, "loss": fit.loss, "trials": fit.trials, "check_replications": reps,
-                                   "targets": fit.table.to_dict(orient="records"),
-                                   "parameters": fit.parameters.to_dict(orient="records")})
-    chart = charts.calibration_fit(fit.table)
-    chart.figure.savefig(out["chart"], dpi=130, bbox_inches="tight", metadata={"Software": None})
-    charts.plt.close(chart.figure)
-    files.write_text(out["markdown"], markdown(fit, when, reps))
-    return out
-
-
-def _num(v: float, unit: str) -> str:
-    if v is None or not np.isfinite(v):
-        return "–"
-    return f"{100 * v:.1f}%" if unit.startswith("share") else f"{v:.2f}"
-
-
-def markdown(fit: Fit, when: str, reps: int) -> str:
-    lines = [f"# Calibration fit ({when})", "",
-             f"Best loss {fit.loss:.3f} after {fit.trials} trials; simulated means over {reps} replications of "
-             "the calibrated baseline, with 95% intervals. ![fit](fit.png)", "",
-             "| target | year | published | tolerance | simulated (95% interval) | inside | source |",
-             "|---|---|---|---|---|---|---|"]
-    for r in fit.table.itertuples():
-        sim = f"{_num(r.sim_mean, r.unit)} (± {_num(r.sim_ci, r.unit)})"
-        lines.append(f"| {r.description} | {r.year} | {_num(r.value, r.unit)} | {_num(r.low, r.unit)}–"
-                     f"{_num(r.high, r.unit)} | {sim} | {'yes' if r.inside else '**no**'} | {r.source} |")
-    lines += ["", "## Free parameters", "",
-              "The range among the best 10% of trials, as a share of the prior range: a small share means the "
-              "targets pin the parameter down; a large share means they leave it loose.", "",
-              "| parameter | prior range | best | near-best range | share of range | |", "|---|---|---|---|---|---|"]
-    for p in fit.parameters.itertuples():
-        lines.append(f"| `{p.path}` | {p.low:g}–{p.high:g} | {p.best:.4g} | {p.near_best_min:.4g}–"
-                     f"{p.near_best_max:.4g} | {100 * p.share_of_range:.0f}% | "
-                     f"{'pinned' if p.pinned else 'loose'} |")
-    missed = fit.table[~fit.table.inside]
-    if len(missed):
-        lines += ["", "## Targets outside their tolerance", ""]
-        lines += [f"- {r.description}: simulated {_num(r.sim_mean, r.unit)}, published {_num(r.value, r.unit)}."
-                  for r in missed.itertuples()]
-    return "\n".join(lines) + "\n"
+def conclude(setup: Setup, study, folder: Path, seed: int, reps: int) -> tuple[Fit, dict[str, Path]]:
+    """Check the best fit over ``reps`` replications, keep the ensemble, and write every output."""
+    fit = assess(setup, study, reps)
+    kept, info = ensemble.select(study, setup.targets, setup.parameters)
+    provenance = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_version": code_version(),
+                  "seed": seed, "replications_per_trial": setup.reps, "scenario": str(setup.scenario)}
+    out = fit_report.write_outputs(fit, setup, folder, seed, reps, ensemble=info)
+    out["ensemble"] = ensemble.write(kept, info, folder / "ensemble.parquet", provenance)
+    return fit, out

@@ -44,8 +44,8 @@ class Execution:
 
 
 def run_tasks(store: Store, tasks: list[Task], executor, show_progress: bool = True) -> Execution:
-    """Run the tasks the store does not have yet, saving each as it finishes."""
-    todo = [t for t in tasks if not store.done(t.name, t.replication)]
+    """Run the tasks the store does not have yet (or holds damaged), saving each as it finishes."""
+    todo = [t for t in tasks if not store.done(t.name, t.replication, t.seed)]
     result = Execution(skipped=len(tasks) - len(todo))
     if not todo:
         return result
@@ -102,19 +102,43 @@ class Comparison:
     execution: Execution = field(default_factory=Execution)
 
 
-def _parse_period(period, baseline: Scenario) -> tuple[int, int]:
+MAX_SEED = 2**63 - 1   # seeds are stored as 64-bit integers
+
+
+def _parse_period(period, scenarios: list[Scenario]) -> tuple[int, int]:
+    """The period asked for, checked against every scenario's reporting window (no verdicts
+    computed from years without data)."""
     if period is None:
-        return default_period(baseline)
-    if isinstance(period, int):
-        return period, period
-    return int(period[0]), int(period[1])
+        period = default_period(scenarios[0])
+    elif isinstance(period, int):
+        period = period, period
+    lo, hi = int(period[0]), int(period[1])
+    if lo > hi:
+        raise ExperimentError(f"--period: expected FROM ≤ TO, found {lo}:{hi}")
+    for s in scenarios:
+        cal = s.params.calendar
+        if not cal.report_from <= lo <= hi <= cal.end_year - 1:
+            raise ExperimentError(f"--period: expected years inside the reporting window of {s.name} "
+                                  f"({cal.report_from}–{cal.end_year - 1}), found {lo}–{hi}")
+    return lo, hi
+
+
+def _check_counts(reps: int, max_reps: int, seed: int, precision) -> None:
+    if not 1 <= reps <= 100_000:
+        raise ExperimentError(f"--reps: expected a whole number from 1 to 100000, found {reps}")
+    if precision and not reps <= max_reps <= 100_000:
+        raise ExperimentError(f"--max-reps: expected a whole number from --reps ({reps}) to 100000, "
+                              f"found {max_reps}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ExperimentError(f"--seed: expected a whole number from 0 to 2**63 − 1, found {seed}")
 
 
 def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, out: str | Path | None = None,
             jobs: int | None = None, scheduler: str | None = None, seed: int | None = None, period=None,
             precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
             keep_events: bool = False, fresh: bool = False, progress: bool = True,
-            factors: dict[str, dict] | None = None, kind: str = "compare") -> Comparison:
+            factors: dict[str, dict] | None = None, kind: str = "compare",
+            dashboard: str | None = None) -> Comparison:
     """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
 
     With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
@@ -130,55 +154,70 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     check_precision(precision)
     reference = scenarios[0]
     seed = reference.run.seed if seed is None else seed
-    period = _parse_period(period, reference)
+    _check_counts(reps, max_reps, seed, precision)
+    period = _parse_period(period, scenarios)
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
-    store = Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
-                  fresh=fresh)
-    calibration_fit.record(reference, out)  # so the report shows the baseline's calibration
-    if store.stale and progress:
-        log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
-                 "another version of a scenario; they are ignored (use --fresh to delete them)")
-    executor = executors.make(jobs, scheduler)
-    n, reason, total = reps, "", Execution()
+    executor = executors.make(jobs, scheduler, dashboard)  # checks its arguments before anything is written
+    total = Execution()
     try:
-        while True:
-            tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
-            done = run_tasks(store, tasks, executor, progress)
-            total.ran += done.ran
-            total.skipped += done.skipped
-            total.failures += done.failures
-            if done.interrupted:
-                total.interrupted = True
-                reason = "interrupted"
-                break
-            table = summarise(store, names, baseline.name if baseline else None, period)
-            if not precision:
-                break
-            worst = _worst_ratio(table, precision, baseline.name)
-            if worst <= 1.0:
-                reason = f"precision reached with {n} replications"
-                break
-            if n >= max_reps:
-                reason = f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
-                break
-            n = min(max_reps, max(n + 2, math.ceil(n * worst ** 2 * 1.1)))
-            if progress:
-                log.info(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
-                         "replications")
+        with Store(out, scenarios, seed, kind=kind, factors=factors, baseline=baseline.name if baseline else None,
+                   fresh=fresh) as store:
+            calibration_fit.record(reference, out)  # so the report shows the baseline's calibration
+            if store.stale and progress:
+                log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
+                         "another version of a scenario; they are ignored (use --fresh to delete them)")
+            n, reason = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
+                                   max_reps, keep_events, progress)
+            if store.damaged:
+                log.warning(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; "
+                            f"moved to {out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
+                                                                     for p, why in store.damaged[:3])
+                            + ("; …" if len(store.damaged) > 3 else ""))
+            values = run_values(store.kpis(names, period, n), period)
+            table = stats.compare(values, baseline.name if baseline else None)
+            table.insert(2, "unit", table.kpi.map(measures.unit))
+            store.consolidate(n)
+            files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
     finally:
-        executor.close()
-    kpis = store.kpis(names, period)
-    values = run_values(kpis, period)
-    table = stats.compare(values, baseline.name if baseline else None)
-    table.insert(2, "unit", table.kpi.map(measures.unit))
-    store.consolidate()
-    files.write_text(out / "comparison.csv", table.to_csv(index=False, float_format="%.6g"))
+        executor.close(cancel=True)  # nothing useful is left running: stop the workers, do not wait
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
                       reason, total)
 
 
-def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int]) -> pd.DataFrame:
-    return stats.compare(run_values(store.kpis(names, period), period), baseline)
+def _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision, max_reps, keep_events,
+               progress) -> tuple[int, str]:
+    """Make the runs still missing (counted in ``total``); with ``precision``, add replications
+    until it is reached. Returns (replications, why it stopped)."""
+    names = [s.name for s in scenarios]
+    n, reason = reps, ""
+    while True:
+        tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
+        done = run_tasks(store, tasks, executor, progress)
+        total.ran += done.ran
+        total.skipped += done.skipped
+        total.failures += done.failures
+        if done.interrupted:
+            total.interrupted = True
+            return n, "interrupted"
+        if not precision:
+            return n, reason
+        table = summarise(store, names, baseline.name, period, n)
+        worst = _worst_ratio(table, precision, baseline.name)
+        if worst <= 1.0:
+            return n, f"precision reached with {n} replications"
+        if n >= max_reps:
+            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
+        # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
+        aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
+        n = min(max_reps, max(n + 2, aim))
+        if progress:
+            log.info(f"precision not reached (widest interval {worst:.2f}× the target): going to {n} "
+                     "replications")
+
+
+def summarise(store: Store, names: list[str], baseline: str | None, period: tuple[int, int],
+              replications: int | None = None) -> pd.DataFrame:
+    return stats.compare(run_values(store.kpis(names, period, replications), period), baseline)
 
 
 def _worst_ratio(table: pd.DataFrame, precision: dict[tuple[str, str], float], baseline: str) -> float:
@@ -196,5 +235,5 @@ def check_precision(precision: dict[tuple[str, str], float] | None) -> None:
     for (kpi, _group), target in (precision or {}).items():
         if kpi not in measures.REGISTRY:
             raise ExperimentError(f"--precision: unknown KPI {kpi!r}; KPIs are {', '.join(measures.REGISTRY)}")
-        if not target > 0:
-            raise ExperimentError(f"--precision: the half-width for {kpi} must be > 0, found {target}")
+        if not 0 < target < math.inf:
+            raise ExperimentError(f"--precision: the half-width for {kpi} must be a number > 0, found {target}")

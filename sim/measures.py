@@ -326,6 +326,76 @@ def special_measures_years(run: Tables, period: Period, entered_from: float | No
     return ratio(exits.year, exits.value)
 
 
+@measure(unit="share of executives", better=NEITHER, label="Executives appointed recently",
+         groups=TRUST_GROUPS, reduce=RATIO, settings={"within_years": Setting(number=float)})
+def recently_appointed(run: Tables, period: Period, within_years: float = 1.0) -> pd.DataFrame:
+    """Substantive executives at 31 Dec who had been appointed to their post within the last
+    ``within_years`` (default 1: in that calendar year), by the trust's rating then — KF/NHSP 2018's
+    "inverse leadership law" measure of churn."""
+    p = run.snapshots(run.posts_at_trusts, period)
+    held = p[p.state == "substantive"]
+    return ratio(held.year, held.appointed > held.year + 1.0 - within_years - EPS, groups=_by_trust(held))
+
+
+# -- trusts: inspections and special measures -----------------------------------------------------------
+@measure(unit="share of re-inspections", better=ByGroup({"improved": HIGHER, "worsened": LOWER}, otherwise=NEITHER),
+         label="Re-inspections that changed the rating", groups=("improved", "worsened"), reduce=RATIO)
+def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
+    """Inspections in the year of a trust already rated that improved or worsened its overall rating
+    (CQC State of Care: 13 of 37 acute trusts re-inspected to end-2016 improved, 4 worsened)."""
+    ev = run.events_in(period)
+    insp = ev[ev.kind == "inspection"]
+    before = insp.cause.astype(str).map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)
+    after = insp.value.to_numpy(dtype=float)
+    return pd.concat([ratio(insp.year, after < before).assign(group="improved"),
+                      ratio(insp.year, after > before).assign(group="worsened")], ignore_index=True)
+
+
+@measure(unit="share of spells", better=HIGHER, label="Special-measures spells ended within a year",
+         groups=("all",), reduce=RATIO)
+def special_measures_left_within_a_year(run: Tables, period: Period) -> pd.DataFrame:
+    """Special-measures spells that began in the year and ended within twelve months (spells whose
+    first year is not over by the end of the run are left out) — HSJ 2017: 5 of 27 trusts."""
+    ev = run.events
+    entries = run.events_in(period)
+    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + 1.0 <= run.end)]
+    exits = ev[ev.kind == "special_measures_exit"]
+    left = []
+    for row in entries.itertuples():
+        later = exits[(exits.org == row.org) & (exits.time > row.time)]
+        left.append(bool(len(later)) and float(later.time.min()) - row.time <= 1.0 + EPS)
+    return ratio(entries.year, np.asarray(left, dtype=float))
+
+
+@measure(unit="share of entries", better=NEITHER, label="Chief executives replaced after special measures",
+         groups=("all",), reduce=RATIO, settings={"within_years": Setting(number=float)})
+def ceo_left_after_special_measures(run: Tables, period: Period, within_years: float = 7 / 12) -> pd.DataFrame:
+    """Entries into special measures in the year after which the trust's chief executive left their
+    post (for any reason) within ``within_years`` (default seven months; HSJ 2014: 5 of the 14
+    trusts in special measures replaced their chief executive within seven months)."""
+    ev = run.events
+    entries = run.events_in(period)
+    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + within_years <= run.end)]
+    gone = ev[(ev.kind == "departure") & (ev.role == "chief_executive")]
+    left = [bool(((gone.org == row.org) & (gone.time >= row.time) & (gone.time <= row.time + within_years)).any())
+            for row in entries.itertuples()]
+    return ratio(entries.year, np.asarray(left, dtype=float))
+
+
+@measure(unit="share of chief executives", better=NEITHER, label="Chief executives with a clinical background",
+         groups=("all", "nurse", "doctor"), reduce=RATIO)
+def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive chief executives at 31 Dec who are clinicians (doctors, nurses, allied health
+    professionals); and nurses and doctors separately."""
+    if run.people is None:
+        return None
+    p = run.snapshots(run.posts, period)
+    ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
+    prof = run.people.set_index("person").profession.astype(str).reindex(ceo.holder).to_numpy()
+    return pd.concat([ratio(ceo.year, prof != "non_clinical"), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
+                      ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
+
+
 # -- ages, retirement and removals --------------------------------------------------------------------
 def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders at each 31 Dec with their age then."""

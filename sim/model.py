@@ -112,6 +112,8 @@ class Model:
         self.env.process(self._yearly())
         for org in self.orgs:
             self.env.process(performance.inspections(self, org))
+        if params.performance.special_measures_from > params.calendar.start_year:
+            self.env.process(performance.special_measures_begin(self))
 
     # -- interventions -------------------------------------------------------------------------
     def decide(self, decision: Callable, value, **context):

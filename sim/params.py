@@ -381,6 +381,10 @@ class PerformanceParams(Group):
                                  "(uniform)", ASSUMPTION, ge=0, le=0.9)
     wellled_inadequate_given_inadequate: float = P(0.8, "probability", "HSJ 2016 well-led mix; assumption",
                                                    ge=0, le=1)
+    special_measures_from: float = P(2013.5, "calendar time the special-measures regime began (trusts then "
+                                     "rated inadequate enter it at once; none before)",
+                                     "July 2013, after the Keogh review of 14 trusts (NHSP, Special measures: "
+                                     "five years on, 2018)", ge=1900, le=2200)
     special_measures_support: float = P(0.35, "quality SD per year while in special measures",
                                         "assumption; NHSP 2017: average 20-24 months in special measures",
                                         ge=0, le=10)

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import interventions
-from .errors import InputError
-from .params import CalendarParams, ParamError, Params, to_dict, with_overrides
+from .errors import InputError, Plain
+from .inputs import NAME_PATTERN, NAME_RULE, describe_type, located, read_yaml
+from .params import CalendarParams, Params, to_dict, with_overrides
 
 ScenarioError = InputError  # a scenario file is not valid; the message is meant for its author
+# Parameter errors are InputErrors without a file; intervention errors carry path, expected and
+# found too (until they become InputErrors): both are reported against the file here.
+_UNLOCATED = (InputError, interventions.InterventionError)
 
 
 _CAL = CalendarParams()
@@ -47,7 +50,8 @@ class RunSettings(BaseModel):
 class ScenarioDocument(BaseModel):
     """The keys a scenario file may have."""
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, description="short name, used for output folders")
+    name: str = Field(pattern=NAME_PATTERN, description="short name, used for output folders: letters, digits, "
+                      "'_', '-' and '.' (no '..'), at most 80")
     description: str = Field("", description="what this scenario represents, for a strategist")
     base: str | list[str] | None = Field(None, description="scenario file(s) this one inherits, relative paths; "
                                          "later ones and this file override earlier ones")
@@ -88,22 +92,15 @@ def describe(exc: ValidationError, model: type[BaseModel], where: str = "") -> t
         return loc, "one of " + ", ".join(model.model_fields), err["loc"][-1]
     if err["type"] == "missing":
         return loc, "a value", "nothing"
+    if err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return loc, NAME_RULE, err.get("input")
     return loc, err["msg"].removeprefix("Value error, ").removeprefix("Input should be "), err.get("input")
 
 
 def _read(path: Path) -> dict:
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable scenario file", exc.strerror) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
-        raise ScenarioError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    doc = read_yaml(path, "scenario file")
     if not isinstance(doc, dict):
-        raise ScenarioError(path, "(document)", "a mapping with at least 'name'", doc)
+        raise ScenarioError(path, "(document)", "a mapping with at least 'name'", describe_type(doc))
     return doc
 
 
@@ -114,11 +111,15 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
+def _resolve(path: Path, chain: tuple[Path, ...], done: dict[Path, dict]) -> dict:
+    """``path``'s document with its bases merged in; ``done`` memoises files already resolved in
+    this load, so a "diamond" of bases costs one read per file, not one per path through it."""
     path = path.resolve()
     if path in chain:
         cycle = " → ".join(p.name for p in (*chain, path))
         raise ScenarioError(chain[-1], "base", "a chain of base scenarios without a cycle", cycle)
+    if path in done:
+        return done[path]
     raw = _read(path)
     try:
         doc = ScenarioDocument.model_validate(raw)
@@ -126,23 +127,31 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict:
         raise ScenarioError(path, *describe(exc, ScenarioDocument)) from None
     try:
         interventions.parse(doc.interventions)  # report a bad entry against the file that has it
-    except interventions.InterventionError as exc:
-        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
+    except _UNLOCATED as exc:
+        raise located(exc, path) from None
     own = doc.model_dump(exclude={"base", "provenance"})
     bases = [doc.base] if isinstance(doc.base, str) else (doc.base or [])
     resolved: dict = {"params": {}, "interventions": [], "run": {}, "description": ""}
-    for base in bases:
-        target = path.parent / base
-        try:
-            exists = target.is_file()
-        except (OSError, ValueError):
-            exists = False
-        if not exists:
-            raise ScenarioError(path, "base", "an existing scenario file, relative to this one", base)
-        resolved = _inherit(resolved, _resolve(target, (*chain, path)))
+    for i, base in enumerate(bases):
+        where = "base" if isinstance(doc.base, str) else f"base[{i}]"
+        resolved = _inherit(resolved, _resolve(scenario_file(path, base, where), (*chain, path), done))
     resolved = _inherit(resolved, own)
     resolved["name"] = doc.name
+    done[path] = resolved
     return resolved
+
+
+def scenario_file(path: Path, base: str, where: str) -> Path:
+    """The file a ``base:`` entry names: an existing .yaml/.yml file (never just any file, so
+    ``base: /etc/passwd`` is refused before it is read)."""
+    target = path.parent / base
+    try:
+        exists = target.suffix.lower() in (".yaml", ".yml") and target.is_file()
+    except (OSError, ValueError):
+        exists = False
+    if not exists:
+        raise ScenarioError(path, where, "an existing scenario file (.yaml), relative to this one", base)
+    return target
 
 
 def _inherit(parent: dict, child: dict) -> dict:
@@ -159,15 +168,30 @@ def _inherit(parent: dict, child: dict) -> dict:
 def load(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Read, inherit, validate and resolve a scenario file."""
     path = Path(path)
-    doc = _resolve(path, ())
+    doc = _resolve(path, (), {})
     if overrides:
         doc = _merge(doc, overrides)
-    return build(doc, path)
+    scenario = build(doc, path)
+    for where, message in idle_interventions(scenario):
+        raise ScenarioError(path, where, "a window that overlaps the run", message)
+    return scenario
+
+
+def idle_interventions(scenario: Scenario) -> list[tuple[str, Plain]]:
+    """(key path, explanation) for each intervention whose start/stop window misses the run:
+    it would change nothing, and every verdict would read "no clear difference"."""
+    run, out = scenario.run, []
+    for i, iv in enumerate(scenario.interventions):
+        if iv.start >= run.end_year or (iv.stop is not None and iv.stop <= run.start_year):
+            window = f"{iv.start:g}–{iv.stop:g}" if iv.stop is not None else f"from {iv.start:g}"
+            out.append((f"interventions[{i}] ({iv.label})",
+                        Plain(f"{window}, but the run covers {run.start_year}–{run.end_year}")))
+    return out
 
 
 def resolve(path: str | Path) -> dict:
     """The document of a scenario file after ``base:`` inheritance, not yet validated as a whole."""
-    return _resolve(Path(path), ())
+    return _resolve(Path(path), (), {})
 
 
 def build(doc: dict, path: str | Path) -> Scenario:
@@ -180,12 +204,9 @@ def build(doc: dict, path: str | Path) -> Scenario:
     try:
         params = with_overrides(Params(), doc["params"])
         params = with_overrides(params, {"calendar": calendar})
-    except ParamError as exc:
-        raise exc.in_file(path) from None
-    try:
         ivs = interventions.parse(doc["interventions"])
-    except interventions.InterventionError as exc:
-        raise ScenarioError(path, exc.path, exc.expected, exc.found) from None
+    except _UNLOCATED as exc:
+        raise located(exc, path) from None
     return Scenario(name=doc["name"], description=doc["description"], params=params, run=run,
                     path=str(path), document=doc, interventions=ivs)
 

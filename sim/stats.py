@@ -26,8 +26,13 @@ def half_width(values: np.ndarray) -> float:
     return float(sps.t.ppf(0.5 + LEVEL / 2, n - 1) * sd / np.sqrt(n)) if sd > 0 else 0.0
 
 
-def verdict(diff: float, hw: float, better: str | None) -> str:
-    if np.isnan(diff) or np.isnan(hw) or abs(diff) <= hw:
+NO_DATA = "no data"  # fewer than 2 paired runs: no interval, so no verdict either way
+
+
+def verdict(diff: float, hw: float, better: str | None, n: int = 2) -> str:
+    if n < 2 or np.isnan(diff) or np.isnan(hw):
+        return NO_DATA
+    if abs(diff) <= hw:
         return "no clear difference"
     up = diff > 0
     if better is None:
@@ -39,12 +44,15 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
     """Summary of per-run values (columns scenario, replication, kpi, group, value): one row per
     KPI × group × scenario with mean, 95% interval and the paired difference against ``baseline``
     (runs are paired by replication; no differences when ``baseline`` is None)."""
+    columns = ["kpi", "group", "scenario", "n", "mean", "ci", "diff", "diff_ci", "verdict"]
+    if values.empty:  # e.g. stopped before any run finished
+        return pd.DataFrame(columns=columns)
     order = list(dict.fromkeys(values.scenario))
+    if baseline is not None and baseline not in order:  # no baseline runs (yet): differences read "no data"
+        order.insert(0, baseline)
     # only the (kpi, group) pairs that occur: a pivot table would cross every KPI with every group
     wide = (values.groupby(["kpi", "group", "replication", "scenario"], sort=True).value.first()
             .unstack("scenario").reindex(columns=order))
-    if baseline is not None and baseline not in wide.columns:
-        raise ValueError(f"baseline scenario {baseline!r} has no results")
     kpi_order = {k: i for i, k in enumerate(dict.fromkeys(values.kpi))}
     rows = []
     for (kpi, group), block in sorted(wide.groupby(level=["kpi", "group"], sort=False),
@@ -59,8 +67,9 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
             if base is not None and scenario != baseline:
                 d = x - base
                 hw = half_width(d)
-                mean_d = float(np.nanmean(d)) if (~np.isnan(d)).any() else np.nan
-                row.update(diff=mean_d, diff_ci=hw, verdict=verdict(mean_d, hw, better))
+                pairs = int((~np.isnan(d)).sum())
+                mean_d = float(np.nanmean(d)) if pairs else np.nan
+                row.update(diff=mean_d, diff_ci=hw, verdict=verdict(mean_d, hw, better, pairs))
             rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("diff", "diff_ci"):

@@ -22,24 +22,29 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError, model_validator
 from scipy.stats import qmc
 
 from . import interventions
-from .scenario import Scenario, ScenarioError, build, describe, load, resolve
+from .inputs import NAME_PATTERN, describe_type, located, read_yaml
+from .scenario import Scenario, ScenarioError, build, describe, idle_interventions, load, resolve, scenario_file
+
+
+MAX_POINTS = 10_000   # design points in one sweep (each is a scenario held in memory)
+MAX_LEVELS = 1_000
 
 
 class Factor(BaseModel):
     model_config = ConfigDict(extra="forbid")
     levels: list[Any] | int | None = Field(None, description="values to try, or (with range, grid) how many")
-    range: list[float] | None = Field(None, min_length=2, max_length=2, description="[low, high]")
+    range: list[FiniteFloat] | None = Field(None, min_length=2, max_length=2, description="[low, high]")
     integer: bool = Field(False, description="draw whole numbers from the range")
 
     @model_validator(mode="after")
@@ -48,8 +53,11 @@ class Factor(BaseModel):
             raise ValueError("either levels: [a list of values] or range: [low, high]")
         if self.range is not None and isinstance(self.levels, list):
             raise ValueError("levels as a list or a range, not both")
-        if isinstance(self.levels, list) and not self.levels:
-            raise ValueError("at least one level")
+        if isinstance(self.levels, list) and not 1 <= len(self.levels) <= MAX_LEVELS:
+            raise ValueError(f"between 1 and {MAX_LEVELS} levels")
+        if isinstance(self.levels, bool) or (isinstance(self.levels, int) and not 2 <= self.levels <= MAX_LEVELS):
+            raise ValueError(f"levels: a whole number of evenly spaced values from 2 to {MAX_LEVELS}, "
+                             f"found {self.levels}")
         if self.range is not None and not self.range[0] <= self.range[1]:
             raise ValueError(f"range low ≤ high, found {self.range}")
         return self
@@ -57,15 +65,23 @@ class Factor(BaseModel):
 
 class SweepDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     scenario: str = Field(description="scenario file every point starts from (relative path)")
     baseline: str | None = Field(None, description="scenario file each point is compared with")
     design: Literal["grid", "latin_hypercube", "sobol"] = "grid"
-    samples: int = Field(8, ge=1, le=100_000)
-    replications: int = Field(10, ge=1, le=100_000)
+    samples: int = Field(8, ge=1, le=MAX_POINTS)
+    replications: int = Field(10, ge=1, le=10_000)
     seed: int = Field(1, ge=0, le=2**63 - 1)
-    factors: dict[str, Factor] = Field(min_length=1)
+    factors: dict[str, Factor] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        if self.design == "grid":
+            points = math.prod(len(_grid_values(f)) for f in self.factors.values())
+            if points > MAX_POINTS:
+                raise ValueError(f"a grid of at most {MAX_POINTS:,} points, found {points:,}")
+        return self
 
 
 @dataclass
@@ -77,12 +93,13 @@ class Sweep:
     factors: dict[str, dict]          # point name → {factor: value}
     replications: int
     seed: int
+    idle: list[str] = field(default_factory=list)  # points whose interventions miss the run: a warning
 
 
 def _grid_values(factor: Factor) -> list:
     if isinstance(factor.levels, list):
         return factor.levels
-    count = factor.levels if isinstance(factor.levels, int) and factor.levels >= 1 else 2
+    count = factor.levels if isinstance(factor.levels, int) else 2
     values = np.linspace(factor.range[0], factor.range[1], count)
     return [int(round(v)) if factor.integer else float(v) for v in values]
 
@@ -134,24 +151,19 @@ def _apply(doc: dict, factor: str, value, path: Path) -> None:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file and every design point it defines."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable sweep file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(path, "(document)", "valid YAML", getattr(exc, "problem", str(exc))) from None
+    raw = read_yaml(path, "sweep file")
     if not isinstance(raw, dict):
-        raise ScenarioError(path, "(document)", "a mapping with name, scenario and factors", raw)
+        raise ScenarioError(path, "(document)", "a mapping with name, scenario and factors", describe_type(raw))
     try:
         doc = SweepDocument.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(path, *describe(exc, SweepDocument)) from None
     for key in ("scenario", "baseline"):
         value = getattr(doc, key)
-        if value is not None and not (path.parent / value).is_file():
-            raise ScenarioError(path, key, "an existing scenario file, relative to this one", value)
+        if value is not None:
+            scenario_file(path, value, key)
     base_doc = resolve(path.parent / doc.scenario)
-    points, factors = [], {}
+    points, factors, idle = [], {}, []
     for i, values in enumerate(design(doc)):
         point = copy.deepcopy(base_doc)
         for factor, value in values.items():
@@ -161,8 +173,10 @@ def load_sweep(path: str | Path) -> Sweep:
         try:
             scenario = build(point, path)
         except ScenarioError as exc:  # a factor value the scenario rejects: say which factor
-            raise ScenarioError(path, f"factors ({exc.path})", exc.expected, exc.found) from None
+            raise located(exc, path, "factors") from None
+        idle += [f"{scenario.name} ({scenario.description}): {where} {message}"
+                 for where, message in idle_interventions(scenario)]
         points.append(scenario)
         factors[scenario.name] = values
     baseline = load(path.parent / doc.baseline) if doc.baseline else None
-    return Sweep(doc.name, doc.description, baseline, points, factors, doc.replications, doc.seed)
+    return Sweep(doc.name, doc.description, baseline, points, factors, doc.replications, doc.seed, idle)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import measures, metrics
-from .params import ParamError, Params, get, with_overrides
+from .inputs import describe_type, read_yaml
+from .params import ParamError, Params, get, nest, with_overrides
 from .registry import MEAN_OF_YEARS, POOLED, WINDOW
 from .scenario import ScenarioError, describe
 from .tables import Period, Tables
@@ -52,6 +52,14 @@ class Target(BaseModel):
     group: str = "all"
     settings: dict[str, Any] = Field(default_factory=dict)
     pool: Literal["pooled", "mean_of_years"] = POOLED
+    reproduced: str = Field("", description="if the model reproduces this figure by construction (an input, "
+                                            "e.g. a cut-point set from it), why: it is shown but not fitted or "
+                                            "counted")
+
+    @property
+    def independent(self) -> bool:
+        """Whether matching this figure is evidence of fit (it is not an input restated)."""
+        return not self.reproduced
 
     @property
     def period(self) -> Period:
@@ -80,19 +88,12 @@ def measure(run: Tables, targets: list[Target]) -> dict[str, float]:
 
 # -- loading -------------------------------------------------------------------------------------
 def _read_list(path: Path, key: str) -> list:
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(path, "(file)", "a readable YAML file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
-        raise ScenarioError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    doc = read_yaml(path, "YAML file")
     if not isinstance(doc, dict) or set(doc) != {key}:
-        found = sorted(doc) if isinstance(doc, dict) else doc
+        found = sorted(map(str, doc)) if isinstance(doc, dict) else describe_type(doc)
         raise ScenarioError(path, "(document)", f"a mapping with the single key '{key}'", found)
     if not isinstance(doc[key], list) or not doc[key]:
-        raise ScenarioError(path, key, "a non-empty list", doc[key])
+        raise ScenarioError(path, key, "a non-empty list", describe_type(doc[key]))
     return doc[key]
 
 
@@ -152,10 +153,7 @@ def parameter_default(path: str, params: Params | None = None) -> Any:
 
 def override(path: str, value: Any) -> dict:
     """The nested override mapping that sets ``path`` to ``value`` (for ``with_overrides``)."""
-    nested: Any = value
-    for part in reversed(path.split(".")):
-        nested = {int(part) if part.isdigit() else part: nested}
-    return nested
+    return nest({path: value})
 
 
 def load_parameters(path: str | Path = PARAMETERS_FILE) -> list[FreeParameter]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import calibrate
+from sim import calibrate, ensemble
 from sim.targets import FreeParameter, Source, Target
 
 SOURCE = Source(title="synthetic", publisher="test", year=2024, url="https://example.org/")
@@ -70,7 +70,29 @@ def test_quick_calibration_recovers_the_values_that_made_the_targets(tmp_path):
         assert best[path] == pytest.approx(value, rel=0.35), (path, best[path])
     fit = calibrate.assess(setup, study, reps=3)
     assert fit.table.inside.all()
-    out = calibrate.write_outputs(fit, setup, tmp_path, seed=3, reps=3)
+    fit, out = calibrate.conclude(setup, study, tmp_path, seed=3, reps=3)
     text = out["calibrated"].read_text()
     assert "turnover:" in text and "provenance:" in text and np.isfinite(fit.loss)
     assert "| yes |" in out["markdown"].read_text()
+    # the ensemble keeps trials consistent with every target, with its rule, and can be drawn from
+    kept, info = ensemble.read(out["ensemble"])
+    assert info["accepted"] == len(kept) >= ensemble.MINIMUM and set(truth) <= set(kept.columns)
+    sets = ensemble.draw(out["ensemble"], 25, seed=1)
+    assert len(sets) == 25 and all(set(s) == set(truth) for s in sets)
+    assert ensemble.draw(out["ensemble"], 25, seed=1) == sets
+
+
+def test_inputs_reproduced_are_shown_but_not_counted():
+    fitted = target("fitted", 0.2, 0.1, 0.3)
+    restated = target("restated", 0.5, 0.4, 0.6).model_copy(update={"reproduced": "the cut-points are set from it"})
+    assert fitted.independent and not restated.independent
+    # far outside its tolerance, the restated input adds nothing to the loss
+    assert calibrate.loss({"fitted": 0.2, "restated": 5.0}, [fitted, restated]) == 0.0
+
+
+def test_a_best_value_near_an_end_of_its_range_is_flagged():
+    p = FreeParameter(path="turnover.hazard.removed", low=0.01, high=0.1, log=True, reason="test")
+    assert calibrate.at_bound(p, 0.0105) == "low" and calibrate.at_bound(p, 0.097) == "high"
+    assert calibrate.at_bound(p, 0.03) == ""
+    q = FreeParameter(path="recruitment.search_years.director", low=0.0, high=1.0, log=False, reason="test")
+    assert calibrate.at_bound(q, 0.04) == "low" and calibrate.at_bound(q, 0.5) == ""

@@ -204,3 +204,40 @@ def test_retirement_removal_and_recycling_measures_on_a_hand_built_log():
     assert _value("removals_after_inspection", run, 2015, 2015) == 2
     assert _value("removals_after_inspection", run, 2015, 2015, "chief_executive") == 1
     assert _value("recycled_appointments", run, 2015, 2015) == pytest.approx(2 / 3)
+
+
+def test_calibration_measures_on_hand_built_tables():
+    from sim.tables import Tables
+    cols = ["time", "kind", "person", "org", "post", "role", "cause", "value"]
+    ev = pd.DataFrame([
+        (2014.2, "inspection", -1, 0, -1, "", "requires_improvement", 3.0),   # worsened
+        (2014.5, "inspection", -1, 1, -1, "inadequate", "inadequate", 2.0),   # improved
+        (2014.6, "inspection", -1, 2, -1, "", "good", 1.0),                   # unchanged
+        (2014.2, "special_measures_entry", -1, 0, -1, "", "", np.nan),
+        (2014.4, "departure", 7, 0, 0, "chief_executive", "removed_after_inspection", 3.0),
+        (2014.7, "special_measures_exit", -1, 0, -1, "", "", 0.5),          # left within a year
+        (2014.8, "special_measures_entry", -1, 3, -1, "", "", np.nan),     # still in a year later
+        (2016.0, "special_measures_exit", -1, 3, -1, "", "", 1.2),
+    ], columns=cols)
+    posts = pd.DataFrame([(2014, 0, 0, "chief_executive", 1, "substantive", 2014.5),   # appointed this year
+                          (2014, 1, 0, "finance", 2, "substantive", 2010.0),
+                          (2014, 2, 1, "chief_executive", 3, "substantive", 2013.5),   # within 2 years
+                          (2014, 3, 1, "finance", -1, "vacant", np.nan)],
+                         columns=["year", "post", "org", "role", "holder", "state", "appointed"])
+    orgs = pd.DataFrame([(2014, 0, "acute", "london", "inadequate", True, 0.0),
+                         (2014, 1, "acute", "london", "good", False, 0.0)],
+                        columns=["year", "org", "type", "region", "rating", "special_measures", "quality"])
+    people = pd.DataFrame({"person": [1, 2, 3], "profession": ["nurse", "non_clinical", "doctor"]})
+    run = Tables(ev, posts, orgs, None, people, end=2020.0)
+    assert _value("recently_appointed", run, 2014, 2014) == pytest.approx(1 / 3)
+    assert _value("recently_appointed", run, 2014, 2014, "inadequate") == pytest.approx(1 / 2)
+    from sim import metrics
+    from sim.tables import Period
+    assert metrics.value(run, "recently_appointed", "all", Period(2014, 2014), {"within_years": 2}) == \
+        pytest.approx(2 / 3)
+    assert _value("rating_change_at_inspection", run, 2014, 2014, "improved") == pytest.approx(1 / 3)
+    assert _value("rating_change_at_inspection", run, 2014, 2014, "worsened") == pytest.approx(1 / 3)
+    assert _value("special_measures_left_within_a_year", run, 2014, 2014) == pytest.approx(1 / 2)
+    assert _value("ceo_left_after_special_measures", run, 2014, 2014) == pytest.approx(1 / 2)
+    assert _value("ceo_clinical_background", run, 2014, 2014) == pytest.approx(1.0)
+    assert _value("ceo_clinical_background", run, 2014, 2014, "nurse") == pytest.approx(1 / 2)

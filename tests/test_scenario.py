@@ -43,7 +43,7 @@ def test_overrides_apply_and_base_inherits(tmp_path):
     ("description: no name\n", "name", "a value", "nothing"),
     ("name: x\nparams: [1, 2]\n", "params", "valid dictionary", "[1, 2]"),
     ("name: [unclosed\n", "line 2", "valid YAML", "expected"),
-    ("- just a list\n", "(document)", "a mapping", "just a list"),
+    ("- just a list\n", "(document)", "a mapping", "found a list"),
 ])
 def test_mistakes_name_file_path_expected_and_found(tmp_path, text, path, expected, found):
     f = write(tmp_path, "bad.yaml", text)
@@ -116,3 +116,54 @@ def test_json_schema_accepts_the_library_and_rejects_typos():
         assert not list(validator.iter_errors(doc)), path.name
     assert list(validator.iter_errors({"name": "x", "params": {"turnover": {"hazzard": 1}}}))
     assert list(validator.iter_errors({"name": "x", "interventions": [{"type": "new_deal", "colour": 1}]}))
+
+
+def test_a_diamond_of_bases_reads_each_file_once(tmp_path, monkeypatch):
+    """l16a inherits l15a and l15b, each inheriting both files below…: 2**16 paths, 33 files, 33 reads."""
+    from sim import scenario
+    for level in range(17):
+        for side in "ab":
+            base = f"base: [l{level - 1}a.yaml, l{level - 1}b.yaml]\n" if level else ""
+            write(tmp_path, f"l{level}{side}.yaml", f"name: l{level}{side}\n{base}params: {{workforce: "
+                  f"{{women_share: 0.{level % 9 + 1}}}}}\n")
+    reads = []
+    real = scenario.read_yaml
+    monkeypatch.setattr(scenario, "read_yaml", lambda path, what: reads.append(path) or real(path, what))
+    s = load(tmp_path / "l16a.yaml")
+    assert len(reads) == 33 and s.params.workforce.women_share == 0.8
+
+
+@pytest.mark.parametrize("text,path,expected,found", [
+    ("name: x\nbase: /etc/passwd\n", "base", "an existing scenario file (.yaml)", "/etc/passwd"),
+    ("name: x\nbase: [baseline.yaml, /etc/hostname]\n", "base[1]", "(.yaml)", "/etc/hostname"),
+    ("name: ../../escape\n", "name", "a name of at most 80", "../../escape"),
+    ("name: /tmp/abs\n", "name", "a name of at most 80", "/tmp/abs"),
+    ("name: x\nparams: {}\nparams: {}\n", "line 3, column 1", "each key once", "params"),
+    ("name: !!int abc\n", "(document)", "valid YAML values", "cannot build"),
+    ("name: x\nparams: " + "[" * 5000 + "]" * 5000 + "\n", "(document)", "valid YAML", "nesting deeper than 40"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+     "(document)", "at most 200,000 values", "more"),
+    ("name: &n [*n]\n", "(document)", "nested at most 40 deep", "more"),
+    ("name: x\ninterventions: [{type: new_deal, start: 2100}]\n", "interventions[0] (new_deal)",
+     "a window that overlaps the run", "from 2100, but the run covers 1998–2035"),
+])
+def test_hostile_documents_are_one_short_line(tmp_path, text, path, expected, found):
+    (tmp_path / "baseline.yaml").write_text((ROOT / "scenarios" / "baseline.yaml").read_text().replace(
+        "../calibration/calibrated.yaml", str(ROOT / "calibration" / "calibrated.yaml")))
+    f = write(tmp_path, "bad.yaml", text)
+    with pytest.raises(ScenarioError) as err:
+        load(f)
+    msg = str(err.value)
+    assert msg.startswith(f"{f}: {path}: expected ") and expected in msg and found in msg, msg
+    assert "\n" not in msg and len(msg) < 300 and "root:" not in msg
+
+
+def test_non_utf8_and_non_files_are_one_line(tmp_path):
+    f = tmp_path / "latin1.yaml"
+    f.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match=r"latin1.yaml: byte 9: expected UTF-8 text, found 'byte 0xe9'"):
+        load(f)
+    with pytest.raises(ScenarioError, match=r": \(file\): expected a readable scenario file, found a directory"):
+        load(tmp_path)

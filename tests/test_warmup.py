@@ -1,7 +1,8 @@
 """The baseline is stationary once the warm-up is over, and the check can tell when it is not.
 
 The real baseline follows the calendar (the feeder grades' establishment shrank after 2010 and grew
-after 2016), so the check runs it with every calendar schedule held at its 2016 value."""
+after 2016; special measures began in July 2013), so the check runs it with every calendar schedule
+held at its 2016 value and special measures in force throughout."""
 
 from pathlib import Path
 
@@ -43,8 +44,10 @@ def drift(series: pd.Series) -> float:
 
 
 def stationary(scenario: Scenario) -> Scenario:
-    """The scenario with every parameter that follows the calendar held at its 2016 value."""
-    params = scenario.params.at(2016).model_copy(update={"schedules": {}})
+    """The scenario with every parameter that follows the calendar held at its 2016 value, and the
+    special-measures regime (which began in July 2013) in force from the start."""
+    params = with_overrides(scenario.params.at(2016).model_copy(update={"schedules": {}}),
+                            {"performance": {"special_measures_from": float(scenario.params.calendar.start_year)}})
     return Scenario(scenario.name, scenario.description, params, scenario.run, scenario.path, scenario.document)
 
 

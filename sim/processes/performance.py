@@ -117,10 +117,9 @@ def inspections(model, org: Organisation):
         old, was_in = org.rating, org.special_measures
         org.rating = rate(model, org.quality + noise)
         rec.event(now, "inspection", org=org.id, value=float(org.rating), cause=RATINGS[old])
-        if not org.special_measures and org.rating == INADEQUATE \
+        if not org.special_measures and org.rating == INADEQUATE and now >= pp.special_measures_from - 1e-9 \
                 and wellled < pp.wellled_inadequate_given_inadequate:
-            org.special_measures, org.sm_since = True, now
-            rec.event(now, "special_measures_entry", org=org.id)
+            enter_special_measures(model, org)
         elif org.special_measures and org.rating < INADEQUATE:
             rec.event(now, "special_measures_exit", org=org.id, value=now - org.sm_since)
             org.special_measures, org.sm_since = False, float("nan")
@@ -130,6 +129,24 @@ def inspections(model, org: Organisation):
                                    was_challenged=is_challenged(old, was_in))
         interval = pp.inspection_interval[RATINGS[org.rating]]
         org.next_inspection = now + interval * (1.0 + pp.inspection_jitter * jitter)
+
+
+def enter_special_measures(model, org: Organisation) -> None:
+    org.special_measures, org.sm_since = True, model.env.now
+    model.recorder.event(model.env.now, "special_measures_entry", org=org.id)
+
+
+def special_measures_begin(model):
+    """The special-measures regime begins (July 2013, after the Keogh review): trusts then rated
+    inadequate (and, with a probability, inadequate for well-led) enter it at once (a SimPy process)."""
+    pp = model.params.performance
+    yield model.env.timeout(max(0.0, pp.special_measures_from - model.env.now))
+    draw = model.streams.keyed("performance.regime")
+    for org in model.orgs:
+        if org.rating == INADEQUATE and not org.special_measures \
+                and draw.uniform(org.id) < pp.wellled_inadequate_given_inadequate:
+            enter_special_measures(model, org)
+            model.after_inspection(org, triggered=True, was_challenged=True)   # already rated inadequate
 
 
 def challenged(org: Organisation) -> bool:
