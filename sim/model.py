@@ -150,7 +150,8 @@ class Model:
     def after_appointment(self, post: Post, person: int) -> None:
         """``person`` has started in ``post``: a challenged posting or a cadre deployment begins."""
         careers.appointed(self, post, person)
-        cadre.appointed(self, post, person)
+        if self.fixed_terms:
+            cadre.appointed(self, post, person)
 
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):

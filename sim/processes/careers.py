@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from ..definitions import challenged
+from ..definitions import INADEQUATE_INDEX, challenged
 
 
 def start(model) -> None:
@@ -30,7 +30,7 @@ def start(model) -> None:
 def appointed(model, post, person: int) -> None:
     """``person`` starts in ``post``: at a challenged trust, a challenged posting starts."""
     org = model.orgs[post.org]
-    if challenged(org.rating, org.special_measures):
+    if org.special_measures or org.rating == INADEQUATE_INDEX:   # challenged, inlined: every appointment asks
         _credit_after(model, post, person, post.appointed, model.env.now)
 
 
