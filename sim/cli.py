@@ -204,12 +204,13 @@ def cmd_schema(args) -> int:
 def cmd_interventions(args) -> int:
     """The intervention library: what each one models, its settings and what it costs."""
     from .interventions import REGISTRY, Intervention
-    common = set(Intervention.model_fields)
+    # every entry's own: when (start, or published + lag_years) and what it cites
+    per_entry = set(Intervention.model_fields) - {"cost_per_unit", "ramp_years", "ramp_shape"}
     for kind, cls in REGISTRY.items():
         print(f"{kind}  ({cls.recommendation})")
         print(f"  {cls.mechanism}")
         for name, field in cls.model_fields.items():
-            if name in common and name != "cost_per_unit":
+            if name in per_entry:
                 continue
             extra = field.json_schema_extra or {}
             unit = extra.get("unit", field.description or "")

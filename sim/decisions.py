@@ -62,9 +62,13 @@ class Decisions:
         """Mean number of applicants from outside the NHS per search for ``post``."""
         return n
 
-    def graduate_intake_multiplier(self, m: float, *, model) -> float:
-        """Multiplier of the published graduate-scheme intake."""
-        return m
+    def graduate_intake(self, n: float, *, model) -> float:
+        """Trainees starting the graduate scheme this year (the published intake × its multiplier)."""
+        return n
+
+    def graduate_scheme_years(self, years: float, *, model, stream: str) -> float:
+        """Years in the graduate scheme of a cohort starting now, on ``stream`` ("general" or "finance")."""
+        return years
 
     def graduate_job_at_completion(self, p: float, *, model) -> float:
         """Probability that a graduate trainee gets a post at completion."""
@@ -86,8 +90,8 @@ class Decisions:
         """Yearly leaving rate of feeder grade ``grade``."""
         return rate
 
-    def appraisal_noise(self, sd: float, *, model) -> float:
-        """Standard deviation of appraisal noise."""
+    def appraisal_noise(self, sd, *, model, rows: np.ndarray):
+        """Standard deviation of appraisal noise for each of ``rows`` (a number, or one per row)."""
         return sd
 
     def readiness(self, ready: np.ndarray, *, model, rows: np.ndarray) -> np.ndarray:

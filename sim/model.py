@@ -23,18 +23,20 @@ each 1 January, before any other event of that instant, in this order:
    searches draw from are rebuilt;
 10. interventions — each active intervention does its yearly work (a talent board refreshes its
     pool and its approaches for the year; a central cadre reviews its members) and books its
-    cost for the year; an intervention that has just stopped undoes the state it kept.
+    cost for the year; an intervention that has just stopped undoes the state it kept. Every
+    intervention acts at its strength of the moment (``Intervention.strength``: 0 at its start,
+    rising along its implementation curve to 1), whenever a decision asks it.
 
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
 their re-runs — at a challenged trust the talent boards' nominations and approaches run during
 the first round, and an acceptance ends the search (placement) —, offers, interim cover,
-appointments (and the vacancy chains they open; each new holder's exit is drawn at once), a
-cadre member's return at the end of a term, graduate-cohort completions (with a place in the
-establishment or an additional post), and CQC inspections with special-measures entry and exit.
-An inspection that changes a trust's rating or special measures re-draws its leaders' exits
-under the new hazards at once, may credit their challenged postings (career reward; so does a
-challenged posting that lasts), and entry into special measures or a new inadequate rating may
-remove them.
+appointments (and the vacancy chains they open; active interventions note each appointment — a
+new deal may start — and each new holder's exit is drawn at once), a cadre member's return at
+the end of a term, graduate-cohort completions (with a place in the establishment or an
+additional post), and CQC inspections with special-measures entry and exit. An inspection that
+changes a trust's rating or special measures re-draws its leaders' exits under the new hazards
+at once, may credit their challenged postings (career reward; so does a challenged posting that
+lasts), and entry into special measures or a new inadequate rating may remove them.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class Model:
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
+        self.intervention_state: dict[str, Any] = {}       # what an intervention keeps between events, by label
         self.boards: dict[str, placement.Board] = {}      # talent boards' pools and approaches left, by key
         self.fixed_terms: dict[int, float] = {}            # cadre members placed but not yet started → term (years)
         self.approaching: set[int] = set()                 # people a board is approaching now (one post at a time)
@@ -117,14 +120,16 @@ class Model:
 
     # -- interventions -------------------------------------------------------------------------
     def decide(self, decision: Callable, value, **context):
-        """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``)."""
-        deciders = self._deciders.get(decision.__name__)
+        """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``), each
+        at its current strength (``Intervention.decide``)."""
+        name = decision.__name__
+        deciders = self._deciders.get(name)
         if not deciders:
             return value
         now = self.env.now
         for iv in deciders:
             if iv.active(now):
-                value = getattr(iv, decision.__name__)(value, model=self, **context)
+                value = iv.decide(name, value, model=self, **context)
         return value
 
     # -- what one process asks of another ----------------------------------------------------------
@@ -148,10 +153,15 @@ class Model:
         return placement.place(self, post, within)
 
     def after_appointment(self, post: Post, person: int) -> None:
-        """``person`` has started in ``post``: a challenged posting or a cadre deployment begins."""
+        """``person`` has started in ``post``: a challenged posting or a cadre deployment may begin
+        (careers, cadre), and active interventions that keep state (a new deal) note it."""
         careers.appointed(self, post, person)
         if self.fixed_terms:
             cadre.appointed(self, post, person)
+        now = self.env.now
+        for iv in self.interventions:
+            if iv.active(now):
+                iv.appointed(self, post, person)
 
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):

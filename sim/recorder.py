@@ -31,7 +31,8 @@ EVENT_KINDS = {
     "special_measures_exit": "a trust leaves special measures; value: years in special measures",
     "career_credit": "a challenged posting is credited to its holder; cause: tenure or improvement; value: years "
                      "in the challenged posting",
-    "cost": "an intervention books its yearly cost; cause: intervention name; value: £",
+    "cost": "an intervention books its yearly cost; cause: intervention name; value: £ (negative: a saving)",
+    "deal": "a new deal starts with an incoming chief executive; cause: intervention name; value: years it runs",
 }
 EVENT_COLUMNS = ("time", "kind", "person", "org", "post", "role", "cause", "value")
 

@@ -209,7 +209,7 @@ def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, fl
     years = np.asarray(years)
     groups = _group_order(m, obs.group)
     if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
-        g = pd.Categorical(obs.group, categories=groups).codes.astype(np.int64)  # int8 codes × years overflow
+        g = pd.Categorical(obs.group, categories=groups).codes.astype(np.int64)  # int8 codes overflow below
         y = obs.year.to_numpy() - years[0]
         keep = (y >= 0) & (y < len(years))
         cell = g[keep] * len(years) + y[keep]

@@ -52,6 +52,8 @@ class ScenarioDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=NAME_PATTERN, description="short name, used for output folders: letters, digits, "
                       "'_', '-' and '.' (no '..'), at most 80")
+    title: str = Field("", description="what a steering group calls it, for reports and the terminal "
+                       "(default: the name; not inherited)")
     description: str = Field("", description="what this scenario represents, for a strategist")
     base: str | list[str] | None = Field(None, description="scenario file(s) this one inherits, relative paths; "
                                          "later ones and this file override earlier ones")
@@ -71,6 +73,7 @@ class Scenario:
     path: str
     document: dict            # the resolved document (after base: inheritance)
     interventions: tuple = ()
+    title: str = ""           # for people (default: the name); not part of the digest: it changes no result
 
     @property
     def digest(self) -> str:
@@ -137,6 +140,7 @@ def _resolve(path: Path, chain: tuple[Path, ...], done: dict[Path, dict]) -> dic
         resolved = _inherit(resolved, _resolve(scenario_file(path, base, where), (*chain, path), done))
     resolved = _inherit(resolved, own)
     resolved["name"] = doc.name
+    resolved["title"] = doc.title or doc.name
     done[path] = resolved
     return resolved
 
@@ -208,7 +212,7 @@ def build(doc: dict, path: str | Path) -> Scenario:
     except _UNLOCATED as exc:
         raise located(exc, path) from None
     return Scenario(name=doc["name"], description=doc["description"], params=params, run=run,
-                    path=str(path), document=doc, interventions=ivs)
+                    path=str(path), document=doc, interventions=ivs, title=doc.get("title") or doc["name"])
 
 
 def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1,
@@ -218,4 +222,4 @@ def from_params(params: Params | None = None, name: str = "adhoc", seed: int = 1
     cal = params.calendar
     run = RunSettings(seed=seed, start_year=cal.start_year, report_from=cal.report_from, end_year=cal.end_year)
     return Scenario(name=name, description="", params=params, run=run, path="", document={},
-                    interventions=tuple(interventions_))
+                    interventions=tuple(interventions_), title=name)

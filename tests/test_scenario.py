@@ -34,7 +34,7 @@ def test_overrides_apply_and_base_inherits(tmp_path):
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
-    ("name: x\nparamz: {}\n", "paramz", "one of name, description, base, params, interventions, run", "paramz"),
+    ("name: x\nparamz: {}\n", "paramz", "one of name, title, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
     ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
     ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
@@ -73,7 +73,7 @@ def test_missing_file(tmp_path):
     ("name: x\ninterventions: [{type: new_deal, removal_multiplier: -1}]\n", "interventions[0].removal_multiplier",
      "greater than or equal to 0", "-1"),
     ("name: x\ninterventions: [{type: new_deal, colour: red}]\n", "interventions[0].colour",
-     "one of type, name, start", "colour"),
+     "one of type, name, published, lag_years", "colour"),
     ("name: x\ninterventions: {type: new_deal}\n", "interventions", "valid list", "new_deal"),
     ("name: x\nbase: nowhere.yaml\n", "base", "an existing scenario file", "nowhere.yaml"),
 ])
@@ -167,3 +167,12 @@ def test_non_utf8_and_non_files_are_one_line(tmp_path):
         load(f)
     with pytest.raises(ScenarioError, match=r": \(file\): expected a readable scenario file, found a directory"):
         load(tmp_path)
+
+
+def test_a_title_is_for_people_defaults_to_the_name_and_is_not_inherited(tmp_path):
+    parent = load(write(tmp_path, "p.yaml", "name: p\ntitle: The parent option\n"))
+    child = load(write(tmp_path, "c.yaml", "name: c\nbase: p.yaml\n"))
+    assert parent.title == "The parent option" and child.title == "c"
+    assert parent.digest == load(write(tmp_path, "q.yaml", "name: p\n")).digest   # changes no result
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert load(path).title != load(path).name, f"{path.name}: give it a title a steering group reads"

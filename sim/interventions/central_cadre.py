@@ -18,7 +18,7 @@ from .base import Intervention, S, scale_hazards
 
 class CentralCadre(Intervention):
     type: Literal["central_cadre"] = "central_cadre"
-    recommendation: ClassVar[str] = "Rose 2015 rec R18"
+    recommendation: ClassVar[str] = "Rose 2015 rec R18 (002:42)"
     mechanism: ClassVar[str] = (
         "Some very senior managers are employed centrally and deployed to chief-executive (or all "
         "executive) posts at challenged trusts for a fixed term, through placement; they accept almost "
@@ -36,7 +36,8 @@ class CentralCadre(Intervention):
                              "management)", ge=0)
 
     def yearly(self, model, year):
-        model.boards[self.label] = cadre.review(model, self.label, self.size, self.acceptance, self.term_years)
+        size = round(self.size * self.strength(model.env.now))   # the ramp: members
+        model.boards[self.label] = cadre.review(model, self.label, size, self.acceptance, self.term_years)
         super().yearly(model, year)
 
     def stopped(self, model):

@@ -24,7 +24,7 @@ from .base import Intervention, S
 
 class NationalTalentBoard(Intervention):
     type: Literal["national_talent_board"] = "national_talent_board"
-    recommendation: ClassVar[str] = "Smith 2015 rec 13; Kerr 2018 rec 1.1a"
+    recommendation: ClassVar[str] = "Smith 2015 rec 13 (001:618); Kerr 2018 rec 1.1a (000:123)"
     mechanism: ClassVar[str] = (
         "Each year a national board names the best-appraised ready executive directors (about 200) as "
         "its pool; when a chief-executive post at a challenged trust anywhere in England falls vacant or "
@@ -39,7 +39,8 @@ class NationalTalentBoard(Intervention):
 
     def yearly(self, model, year):
         pool = best_ready(model, model.people.view("grade") == GRADE["executive_director"], self.pool_size)
-        model.boards[self.label] = Board(self.label, self.label, pool, self.approaches_per_year, rank=NATIONAL)
+        approaches = round(self.approaches_per_year * self.strength(model.env.now))   # the ramp: capacity
+        model.boards[self.label] = Board(self.label, self.label, pool, approaches, rank=NATIONAL)
         super().yearly(model, year)
 
     def stopped(self, model):

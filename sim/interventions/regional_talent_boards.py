@@ -29,7 +29,7 @@ from .base import Intervention, S
 
 class RegionalTalentBoards(Intervention):
     type: Literal["regional_talent_boards"] = "regional_talent_boards"
-    recommendation: ClassVar[str] = "Kerr 2018 rec 1.1b; Messenger 2022 rec 5"
+    recommendation: ClassVar[str] = "Kerr 2018 rec 1.1b (000:124); Messenger 2022 rec 5 (004:309-325)"
     mechanism: ClassVar[str] = (
         "Each year every region's board keeps a pool of its best-appraised ready senior managers and "
         "directors; when a post at a challenged trust in the region falls vacant or its holder gives "
@@ -50,10 +50,10 @@ class RegionalTalentBoards(Intervention):
     def yearly(self, model, year):
         people = model.people
         grades = np.isin(people.view("grade"), (GRADE["senior_manager"], GRADE["executive_director"]))
+        approaches = round(self.approaches_per_region * self.strength(model.env.now))   # the ramp: capacity
         for region in range(len(REGIONS)):
             pool = best_ready(model, grades & (people.view("region") == region), self.pool_per_region)
-            model.boards[self._key(region)] = Board(self._key(region), self.label, pool, self.approaches_per_region,
-                                                   rank=REGIONAL)
+            model.boards[self._key(region)] = Board(self._key(region), self.label, pool, approaches, rank=REGIONAL)
         super().yearly(model, year)
 
     def stopped(self, model):

@@ -21,7 +21,7 @@ def appraise(model, year: int) -> None:
     people = model.people
     ap, wf = model.params.appraisal, model.params.workforce
     rows = np.flatnonzero(people.view("alive") & (people.view("grade") >= GRADE["middle_manager"]))
-    noise_sd = model.decide(Decisions.appraisal_noise, ap.noise_sd)
+    noise_sd = model.decide(Decisions.appraisal_noise, ap.noise_sd, rows=rows)
     bias = model.decide(Decisions.selection_bias, ap.ethnic_minority_bias)
     noise = model.streams.keyed("appraisal").normal(people.key[rows], year) * noise_sd
     people.capability[rows] += wf.capability_growth

@@ -165,13 +165,18 @@ def _seed_programmes(model) -> None:
                 people.programmes[hit] |= np.int16(1 << idx)
 
 
-def intake(model, year: int) -> int:
-    """Graduate-scheme places in ``year``: the published step function times the multiplier."""
-    ep = model.params.entry
+def published_intake(ep, year: int) -> int:
+    """Graduate-scheme places in ``year`` with no intervention: the published step function times
+    the multiplier, for the entry parameters ``ep`` of that year."""
     years = sorted(int(y) for y in ep.graduate_intake)
     base = ep.graduate_intake[max([y for y in years if y <= year], default=years[0])]
-    mult = model.decide(Decisions.graduate_intake_multiplier, ep.graduate_intake_multiplier)
-    return int(round(base * mult))
+    return int(round(base * ep.graduate_intake_multiplier))
+
+
+def intake(model, year: int) -> int:
+    """Graduate-scheme places in ``year`` (interventions may change them)."""
+    ep = model.params.entry
+    return int(round(model.decide(Decisions.graduate_intake, float(published_intake(ep, year)))))
 
 
 def start_cohort(model, year: int, record: bool = True) -> None:
@@ -182,7 +187,9 @@ def start_cohort(model, year: int, record: bool = True) -> None:
                       capability_mean=ep.graduate_capability_mean, profession=PROFESSION["non_clinical"],
                       time=model.env.now, record=record)
     finance = model.streams.keyed("traits").uniform(model.people.key[rows], EXTRA) < ep.graduate_finance_share
-    ends = year + np.where(finance, ep.graduate_finance_length, ep.graduate_length)
+    general = model.decide(Decisions.graduate_scheme_years, ep.graduate_length, stream="general")
+    ends = year + np.where(finance, model.decide(Decisions.graduate_scheme_years, ep.graduate_finance_length,
+                                                 stream="finance"), general)
     model.people.trainee_end[rows] = ends
     for end in np.unique(ends):
         model.process(complete_cohort, rows[ends == end], float(end))
