@@ -518,3 +518,4 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
 
 
 from . import representation  # noqa: E402,F401  (who gets on: registers its measures after these)
+from . import measures_careers  # noqa: E402,F401 — registers the placement and career measures

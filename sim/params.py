@@ -457,6 +457,48 @@ class PerformanceParams(Group):
                                    "Janke, Propper & Sadun 2019: ≤0.1 SD; default small, wide range", ge=0, le=10)
 
 
+KERR_RISK = ("Kerr 2018 (000:93): 'the level of professional risk served as a disincentive'; (000:101) 'very few "
+             "incentives'; Messenger 2022 (004:345) 'little or no incentives'")
+
+
+class PlacementParams(Group):
+    """How talent boards place people into challenged trusts, and how a challenged posting is rewarded."""
+    nominees_per_post: int = P(3, "nominees each board puts forward for one post", "assumption: a shortlist",
+                               ge=0, le=50)
+    approach_years: float = P(0.1, "years from approaching a nominee to their answer",
+                              "assumption: about five weeks", ge=0, le=2)
+    acceptance: Share = P(0.2, "probability a nominee accepts a sideways move to a challenged trust in their "
+                          "home region when nothing extra is offered", f"assumption; {KERR_RISK}")
+    step_up_odds: float = P(3.0, "× odds of accepting when the post is a step up to the next grade",
+                            "assumption: promotion is the usual reward of a move (Messenger 2022, 004:349: "
+                            "'reward them with upward career progression')", ge=0, le=100)
+    other_region_odds: float = P(0.3, "× odds of accepting a post outside the nominee's home region",
+                                 "assumption, as recruitment.other_region_factor; NHS Providers governance survey "
+                                 "2024: candidates 'more reluctant to accept roles outside their current area'",
+                                 ge=0, le=100)
+    support_odds: float = P(2.0, "× odds of accepting when a support package (a new deal) comes with the post",
+                            "assumption; Kerr 2018 (000:95): a 'new deal' would be key to encouraging more "
+                            "leaders to take on these posts", ge=0, le=100)
+    pay_odds: float = P(1.5, "× odds of accepting per 10% pay premium",
+                        "assumption; Messenger 2022 (004:353): flexibility in terms and conditions", ge=0, le=100)
+    return_odds: float = P(2.0, "× odds of accepting when a return to a post of the same grade is guaranteed",
+                           f"assumption; the risk is of failure: {KERR_RISK}", ge=0, le=100)
+    credit_years: float = P(2.0, "years in a challenged posting after which it is credited to the holder",
+                            "assumption; about a special-measures spell (NHSP 2017: 20-24 months on average)",
+                            ge=0, le=40)
+    improvement_credit_years: float = P(0.5, "least years in a challenged posting for the trust's improvement "
+                                        "(no longer inadequate or in special measures) to be credited to the holder",
+                                        "assumption: time for a new leader to have a hand in the outcome",
+                                        ge=0, le=40)
+    reward_bonus: float = P(0.0, "interview-score bonus (capability SD) of people credited with a challenged "
+                            "posting",
+                            "assumption: none in the baseline ('very few incentives', Kerr 2018 000:101; 'little "
+                            "or no incentives', Messenger 2022 004:345); the professional risk Kerr describes "
+                            "(000:93) is the risk of failure, already in the higher removal hazard of challenged "
+                            "trusts, so a penalty on credited (successful) postings would count it twice",
+                            ge=-2, le=2)
+
+
 class Series(Group):
     """A parameter that changes with the calendar: values by year, as steps or linear in between.
 
@@ -505,6 +547,7 @@ class Params(Group):
     recruitment: RecruitmentParams = Field(default_factory=RecruitmentParams)
     turnover: TurnoverParams = Field(default_factory=TurnoverParams)
     performance: PerformanceParams = Field(default_factory=PerformanceParams)
+    placement: PlacementParams = Field(default_factory=PlacementParams)
     schedules: dict[str, Series] = Field(default_factory=lambda: dict(DEFAULT_SCHEDULES),
                                          description="parameters that change with the calendar, by dotted path "
                                                      "(written in a scenario as {series: …})")

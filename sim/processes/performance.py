@@ -126,7 +126,8 @@ def inspections(model, org: Organisation):
             org.special_measures, org.sm_since = False, float("nan")
         if org.rating != old or org.special_measures != was_in:
             newly_inadequate = org.rating == INADEQUATE and old != INADEQUATE
-            model.after_inspection(org, triggered=newly_inadequate or (org.special_measures and not was_in))
+            model.after_inspection(org, triggered=newly_inadequate or (org.special_measures and not was_in),
+                                   was_challenged=is_challenged(old, was_in))
         interval = pp.inspection_interval[RATINGS[org.rating]]
         org.next_inspection = now + interval * (1.0 + pp.inspection_jitter * jitter)
 
@@ -146,7 +147,7 @@ def special_measures_begin(model):
         if org.rating == INADEQUATE and not org.special_measures \
                 and draw.uniform(org.id) < pp.wellled_inadequate_given_inadequate:
             enter_special_measures(model, org)
-            model.after_inspection(org, triggered=True)
+            model.after_inspection(org, triggered=True, was_challenged=True)   # already rated inadequate
 
 
 def challenged(org: Organisation) -> bool:

@@ -120,7 +120,8 @@ def interim_cover(model, post):
 
 # -- searches ---------------------------------------------------------------------------------------
 def search(model, post):
-    """Search rounds until someone appointable accepts, then wait for them to start."""
+    """Search rounds until someone appointable accepts, then wait for them to start. While the first
+    round runs, talent boards may approach their nominees (``model.place``): an acceptance ends it."""
     rp = model.params.recruitment
     draw = model.streams.keyed("recruitment.search")
     people = model.people
@@ -132,7 +133,15 @@ def search(model, post):
                              value=rounds)
         a = attractiveness(model, post)
         mean = model.decide(Decisions.search_time, rp.search_years[level(post)] / a, post=post)
-        yield model.env.timeout(draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds))
+        wait = draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds)
+        began = model.env.now
+        placed = (yield from model.place(post, wait)) if rounds == 1 else None
+        if placed is not None:
+            person, score, route, notice = placed
+            break
+        # the round ends at began + wait whatever the boards did (the difference of two nearby times is
+        # exact, so the end falls on the same float as without boards)
+        yield model.env.timeout(began + wait - model.env.now)
         person, score, route, notice = select(model, post, a, rounds)
         if person >= 0:
             break
@@ -313,6 +322,9 @@ def select(model, post, a: float, round_: int = 1):
     minority = people.ethnic_minority[rows]
     scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(*search, first=people.keymix[rows]) \
         + bias * minority
+    reward = model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post)
+    if reward:  # people credited with a challenged posting (sim/processes/careers.py)
+        scores = scores + reward * people.credited[rows]
     grade = "chief_executive" if post.is_ceo else "executive_director"
     age = model.params.workforce.external_executive_entry_age
     prof = PROFESSION["non_clinical"] if need is None else need
@@ -333,13 +345,16 @@ def select(model, post, a: float, round_: int = 1):
                              value=float(GRADE[grade]))
         return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
     person = int(rows[best])
-    if people.post[person] < 0:
-        notice = rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
-        route = "unattached" if people.grade[person] >= DIRECTOR else routes[best]
-    else:
-        notice = rp.notice_years[level(model.posts[people.post[person]])]
-        route = routes[best]
-    return person, float(all_scores[best]), route, notice
+    route = "unattached" if people.post[person] < 0 and people.grade[person] >= DIRECTOR else routes[best]
+    return person, float(all_scores[best]), route, notice_of(model, person)
+
+
+def notice_of(model, person: int) -> float:
+    """Years before ``person`` can start a new post: the notice on their own post, if they hold one."""
+    rp, people = model.params.recruitment, model.people
+    if people.post[person] >= 0:
+        return rp.notice_years[level(model.posts[people.post[person]])]
+    return rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
 
 
 def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int):
