@@ -235,8 +235,9 @@ def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str,
             b = block[block.scenario == scenario].set_index("group").reindex(order)
             ax.bar(x + i * width, b["mean"], width, yerr=b.ci, color=palette[scenario], label=scenario,
                    error_kw={"lw": 0.8, "ecolor": "#777777"})
-        ax.axhline(reference[kpi], color="#555555", ls="--", lw=1)
-        ax.text(len(order) - 0.6, reference[kpi], " entrants", va="bottom", fontsize=7, color="#555555")
+        if np.isfinite(reference[kpi]):  # results made before entrants were measured have no line
+            ax.axhline(reference[kpi], color="#555555", ls="--", lw=1)
+            ax.text(len(order) - 0.6, reference[kpi], " entrants", va="bottom", fontsize=7, color="#555555")
         ax.set_xticks(x + width * (len(scenarios) - 1) / 2)
         ax.set_xticklabels([g.replace("_", "\n") for g in order], fontsize=7)
         ax.set_ylabel(f"share of grade who are {label}")
@@ -247,8 +248,8 @@ def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str,
     return Chart("representation", "Representation of women and ethnic-minority staff by grade",
                  f"Share of each grade at 31 December, averaged over {period}; bars are means over {reps} "
                  "replications with 95% confidence intervals. The dashed line is the share among people "
-                 "entering management (a model input), so a fall along the grades shows where the pipeline "
-                 "loses them.", fig)
+                 "entering management in the baseline over the same years, so a fall along the grades shows "
+                 "where the pipeline loses them.", fig)
 
 
 def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:

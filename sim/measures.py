@@ -1,4 +1,5 @@
-"""The measures: every quantity leadsim reports, each declared once, here.
+"""The measures: every quantity leadsim reports, each declared once, here (and, for who gets on —
+representation by role and region, entrants, appointment from shortlisting — in ``sim/representation.py``).
 
 A measure is a function of one run's tables (``sim.tables.Tables``) and a period of years
 (``sim.tables.Period``), registered with ``@measure(...)``: its name is the function's name, its
@@ -477,7 +478,8 @@ def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
     p = run.snapshots(run.posts, period)
     ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
     prof = run.people.set_index("person").profession.astype(str).reindex(ceo.holder).to_numpy()
-    return pd.concat([ratio(ceo.year, prof != "non_clinical"), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
+    clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
+    return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
                       ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
 
 
@@ -486,10 +488,8 @@ def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders at each 31 Dec with their age then."""
     if run.people is None or "born" not in run.people:
         return None
-    held = run.snapshots(run.posts, period)
-    held = held[held.state == "substantive"]
-    born = run.people.set_index("person").born
-    return held.assign(age=held.year + 1.0 - born.reindex(held.holder).to_numpy())
+    held = run.holders(period)
+    return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
 
 
 @measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),
@@ -600,3 +600,7 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
+
+
+from . import representation  # noqa: E402,F401  (who gets on: registers its measures after these)
+from . import measures_careers  # noqa: E402,F401 — registers the placement and career measures

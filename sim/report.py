@@ -206,7 +206,7 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
                        base, reps, starts),
         charts.representation(_mean_ci(period_kpis[period_kpis.kpi.isin(["women_share", "ethnic_minority_share"])],
                                        ["scenario", "kpi", "group"]), palette, base,
-                              _reference(manifest, baseline), reps, period_text),
+                              _reference(period_kpis, base), reps, period_text),
     ]
     if appraised.options:
         made.append(charts.cost_effect(_cost_effect(shown_table, appraised), palette, reps, period_text))
@@ -260,9 +260,12 @@ def _rating_mix(kpis: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return rows.groupby(["year", "group"]).value.mean().rename("mean").reset_index()
 
 
-def _reference(manifest: dict, baseline: str) -> dict[str, float]:
-    wf = manifest["scenarios"][baseline]["resolved"]["params"]["workforce"]
-    return {"women_share": wf["women_share"], "ethnic_minority_share": wf["ethnic_minority_share"]}
+def _reference(period_kpis: pd.DataFrame, baseline: str) -> dict[str, float]:
+    """Women's and ethnic-minority shares among the baseline's entrants over the period."""
+    entrants = period_kpis[(period_kpis.kpi == "entrant_share") & (period_kpis.scenario == baseline)]
+    mean = entrants.groupby("group").value.mean()
+    return {"women_share": float(mean.get("women", np.nan)),
+            "ethnic_minority_share": float(mean.get("ethnic_minority", np.nan))}
 
 
 def _cost_effect(table: pd.DataFrame, appraised: Appraisal) -> pd.DataFrame:
