@@ -67,13 +67,18 @@ def _period(text: str | None):
         raise ExperimentError(f"--period: expected YEAR or FROM:TO, found {text!r}") from None
 
 
-def _report_comparison(result, title: str, args) -> int:
-    from . import howsure
+def _report_comparison(result, title: str, args, appraise: bool = False) -> int:
+    from . import appraisal, howsure
     keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
     if result.table.empty:
         print(f"{title}: no finished runs yet", file=sys.stderr)
     else:
-        textout.print_comparison(result.table, title, keys)
+        titles = appraisal.display_titles(result.scenarios, list(dict.fromkeys(result.table.scenario)))
+        textout.print_comparison(result.table, title, keys, titles=titles)
+        if appraise and result.baseline:
+            period = f"{result.period[0]}–{result.period[1]}"
+            textout.print_appraisal(appraisal.appraise(result.table, result.values, result.baseline,
+                                                       result.scenarios, period, result.cohort_year))
     if result.baseline and not result.table.empty:
         others = [s for s in dict.fromkeys(result.table.scenario) if s != result.baseline]
         print("\n" + howsure.text(howsure.section(howsure.collect(result.out), result.baseline, others,
@@ -108,8 +113,8 @@ def cmd_compare(args) -> int:
                                 precision=_precision(args.precision), max_reps=args.max_reps,
                                 keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet,
                                 dashboard=args.dashboard)
-    title = f"Compared with {baseline.name}, {result.period[0]}–{result.period[1]}"
-    return _report_comparison(result, title, args)
+    title = f"Compared with {baseline.title or baseline.name}, {result.period[0]}–{result.period[1]}"
+    return _report_comparison(result, title, args, appraise=True)
 
 
 def cmd_sweep(args) -> int:
@@ -214,12 +219,13 @@ def cmd_schema(args) -> int:
 def cmd_interventions(args) -> int:
     """The intervention library: what each one models, its settings and what it costs."""
     from .interventions import REGISTRY, Intervention
-    common = set(Intervention.model_fields)
+    # every entry's own: when (start, or published + lag_years) and what it cites
+    per_entry = set(Intervention.model_fields) - {"cost_per_unit", "ramp_years", "ramp_shape"}
     for kind, cls in REGISTRY.items():
         print(f"{kind}  ({cls.recommendation})")
         print(f"  {cls.mechanism}")
         for name, field in cls.model_fields.items():
-            if name in common and name != "cost_per_unit":
+            if name in per_entry:
                 continue
             extra = field.json_schema_extra or {}
             unit = extra.get("unit", field.description or "")

@@ -53,6 +53,7 @@ def scenario_schema() -> dict:
         "$defs": defs,
         "properties": {
             "name": {"type": "string", "minLength": 1, "description": "short name, used for output folders"},
+            "title": {"type": "string", "description": "what a steering group calls it (default: the name)"},
             "description": {"type": "string", "description": "what this scenario represents, for a strategist"},
             "base": {"description": "scenario file(s) this one inherits (relative paths)",
                      "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},

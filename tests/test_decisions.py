@@ -69,8 +69,9 @@ def test_a_misspelt_decision_fails_loudly():
 
 
 def test_decide_applies_active_interventions_in_order_and_skips_inactive_ones():
-    early = REGISTRY["standard_appraisal"](type="standard_appraisal", start=2000, noise_multiplier=0.5)
-    again = REGISTRY["standard_appraisal"](type="standard_appraisal", name="again", start=2000, noise_multiplier=0.5)
-    late = REGISTRY["standard_appraisal"](type="standard_appraisal", name="late", start=2100, noise_multiplier=0.1)
+    kind = "external_recruitment"
+    early = REGISTRY[kind](type=kind, start=2000, applicants_multiplier=0.5, ramp_years=0)
+    again = REGISTRY[kind](type=kind, name="again", start=2000, applicants_multiplier=0.5, ramp_years=0)
+    late = REGISTRY[kind](type=kind, name="late", start=2100, applicants_multiplier=0.1, ramp_years=0)
     model = Model(small_params(), seed=1, interventions=[early, again, late])
-    assert model.decide(Decisions.appraisal_noise, 1.0) == pytest.approx(0.25)
+    assert model.decide(Decisions.external_applicants, 1.0, post=model.posts[0]) == pytest.approx(0.25)

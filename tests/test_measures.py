@@ -79,7 +79,8 @@ def test_headlines_are_ranked_once_and_read_by_terminal_and_report():
     textout.print_comparison(table, "t", stream=out)
     text = out.getvalue()
     assert all(h.label in text for h in heads)
-    assert "[exec_vacant_or_interim · challenged; share of executive posts; lower is better]" in text
+    assert ("Executive posts vacant or interim, trusts challenged at the time — share of executive posts; lower is "
+            "better  [exec_vacant_or_interim:challenged]") in text
 
 
 def test_verdicts_follow_the_registry():
@@ -129,3 +130,14 @@ def test_window_years_changes_the_window_not_the_definition():
     recent = measures.exec_median_tenure(run, Period(2010, 2017), window_years=3).set_index("group").value
     assert whole["all"] == 3.0 and whole["good"] == 3.0  # S(1) = ⅔, S(3) = ⅓
     assert recent["all"] == 1.0 and np.isnan(recent["inadequate"])  # from 2015: the 1-year spell only
+
+
+def test_a_ratio_measure_with_many_groups_over_many_years():
+    # group codes are small integers: group × years must not overflow them (ten interventions,
+    # 25 years is the cost of all_reviews)
+    years = np.arange(2010, 2035)
+    obs = pd.concat([pd.DataFrame({"year": years, "num": float(g), "den": 1.0, "group": f"g{g}"})
+                     for g in range(12)], ignore_index=True)
+    m = measures.REGISTRY["intervention_cost"]
+    rows = registry.yearly(m, obs, years)
+    assert {(g, y): v for _, g, y, v in rows}[("g11", 2034)] == 11.0

@@ -7,11 +7,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from .base import Intervention
+from .central_cadre import CentralCadre
+from .challenged_roles_offer import ChallengedRolesOffer
 from .clinical_leadership import ClinicalLeadership
 from .equality_action import EqualityAction
 from .external_recruitment import ExternalRecruitment
 from .graduate_scheme_expansion import GraduateSchemeExpansion
-from .intensive_support import IntensiveSupport
+from .intensive_support_withdrawn import IntensiveSupportWithdrawn
 from .leadership_programmes import LeadershipProgrammes
 from .management_standards import ManagementStandards
 from .mentoring import Mentoring
@@ -25,10 +27,10 @@ from .standard_appraisal import StandardAppraisal
 
 REGISTRY: dict[str, type[Intervention]] = {
     cls.model_fields["type"].default: cls
-    for cls in (NewDeal, GraduateSchemeExpansion, RegionalTalentBoards, NationalTalentBoard,
+    for cls in (NewDeal, ChallengedRolesOffer, GraduateSchemeExpansion, RegionalTalentBoards, NationalTalentBoard,
                 LeadershipProgrammes, ExternalRecruitment, Mentoring, ClinicalLeadership,
                 MinimumTermContracts, ManagementStandards, StandardAppraisal, MidCareerProgramme,
-                EqualityAction, ReducedBurden, IntensiveSupport)
+                EqualityAction, ReducedBurden, IntensiveSupportWithdrawn, CentralCadre)
 }
 
 
