@@ -213,10 +213,11 @@ class Fit:
 
     @property
     def score(self) -> str:
-        """'N of M fitted targets inside tolerance' (and how the held-out ones fare)."""
-        text = f"{int(self.fitted.inside.sum())} of {len(self.fitted)} fitted targets inside tolerance"
+        """'N of M independent targets inside tolerance' over the fitted ones (and how the held-out
+        ones fare, apart)."""
+        text = f"{int(self.fitted.inside.sum())} of {len(self.fitted)} independent targets inside tolerance"
         held = self.held_out
-        return text + (f"; {int(held.inside.sum())} of {len(held)} held-out targets" if len(held) else "")
+        return text + (f"; held out of the fit: {int(held.inside.sum())} of {len(held)}" if len(held) else "")
 
 
 def assess(setup: Setup, study, reps: int) -> Fit:

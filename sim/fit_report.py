@@ -2,7 +2,8 @@
 
 The report counts honestly: figures the model reproduces by construction (inputs restated, e.g.
 the rating mix that sets the cut-points) are shown apart and left out of the score, which reads
-"N of M fitted targets inside tolerance" (held-out targets scored apart); a best value within 5% of an end of its range is
+"N of M independent targets inside tolerance" over the fitted ones; figures held out of the fit
+are scored apart, as an out-of-sample check. A best value within 5% of an end of its range is
 flagged "at bound", with the reason for the range, so the range can be reconsidered.
 """
 

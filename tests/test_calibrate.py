@@ -103,7 +103,7 @@ def test_held_out_figures_are_scored_apart_and_never_fitted():
                           {"id": "held", "inside": False, "independent": True, "fitted": False,
                            "held_out": "why"}])
     fit = calibrate.Fit({}, 0.0, 1, table, pd.DataFrame())
-    assert fit.score == "1 of 1 fitted targets inside tolerance; 0 of 1 held-out targets"
+    assert fit.score == "1 of 1 independent targets inside tolerance; held out of the fit: 0 of 1"
 
 
 def test_a_best_value_near_an_end_of_its_range_is_flagged():
