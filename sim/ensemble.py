@@ -3,8 +3,10 @@
 A calibration is not one point. Every trial of the study recorded its simulated mean for every
 target; the ensemble keeps the trials whose means fall inside the tolerance of **every
 fitted target** (an approximate-Bayesian-computation rejection rule whose tolerances are
-the published ones). If fewer than ``minimum`` trials pass, it keeps the ``minimum`` trials with the
-smallest worst-target distance and says so in its rule.
+the published ones). If fewer than ``minimum`` trials pass — as when some target lies out of the
+model's structural reach, so that no trial meets it — it keeps the closest ``QUANTILE`` of trials by
+loss (rejection ABC with a quantile tolerance; at least ``minimum``) and says so in its rule: the
+worst-target rule would then rank trials by the one unreachable target alone.
 
 Why this and not ABC-SMC (e.g. pyabc): a trial costs two replications of 20 years (≈5 s on one
 core), so the 30-minute budget allows ≈700 trials; ABC-SMC needs several populations of hundreds
@@ -30,6 +32,7 @@ import pyarrow.parquet as pq
 from . import files
 
 MINIMUM = 10
+QUANTILE = 0.05   # of trials, by loss, when too few meet every tolerance
 
 
 def select(study, targets, parameters, minimum: int = MINIMUM) -> tuple[pd.DataFrame, dict]:
@@ -51,14 +54,14 @@ def select(study, targets, parameters, minimum: int = MINIMUM) -> tuple[pd.DataF
     if inside.sum() >= minimum:
         kept, rule = frame[inside], "every fitted target's mean inside its published tolerance"
     else:
-        kept = frame.nsmallest(minimum, "worst_distance")
-        rule = (f"only {int(inside.sum())} trials had every fitted target inside its tolerance, so the "
-                f"{minimum} with the smallest worst-target distance (largest kept: "
-                f"{kept.worst_distance.max():.2f} tolerances)")
+        kept = frame.nsmallest(max(minimum, int(np.ceil(QUANTILE * len(frame)))), "loss")
+        rule = (f"only {int(inside.sum())} trials had every fitted target inside its tolerance, so the closest "
+                f"{QUANTILE:.0%} of trials by loss (at least {minimum}; loss ≤ {kept.loss.max():.2f}, best "
+                f"{kept.loss.min():.2f})")
     info = {"trials": int(len(frame)), "accepted": int(len(kept)), "rule": rule,
             "inside_all": int(inside.sum()), "parameters": [p.path for p in parameters],
             "fitted_targets": [t.id for t in fitted]}
-    return kept.sort_values("worst_distance").reset_index(drop=True), info
+    return kept.sort_values("loss").reset_index(drop=True), info
 
 
 def write(kept: pd.DataFrame, info: dict, path: Path, provenance: dict) -> Path:

@@ -112,3 +112,25 @@ def test_a_best_value_near_an_end_of_its_range_is_flagged():
     assert calibrate.at_bound(p, 0.03) == ""
     q = FreeParameter(path="recruitment.search_years.director", low=0.0, high=1.0, log=False, reason="test")
     assert calibrate.at_bound(q, 0.04) == "low" and calibrate.at_bound(q, 0.5) == ""
+
+
+def test_an_unreachable_target_does_not_decide_the_ensemble():
+    """When no trial meets every tolerance (one target out of the model's reach), the ensemble is
+    the closest 5% of trials by loss, not the trials ranked by that one target."""
+    import optuna
+    from optuna.distributions import FloatDistribution
+    reachable, unreachable = target("reachable", 0.2, 0.1, 0.3), target("unreachable", 0.5, 0.45, 0.55)
+    p = FreeParameter(path="turnover.hazard.removed", low=0.0, high=1.0, log=False, reason="test")
+    study = optuna.create_study()
+    rng = np.random.default_rng(1)
+    for x in rng.uniform(0, 1, 400):
+        # the unreachable target improves with x, the reachable one is met only near x = 0.2
+        attrs = {"reachable": 0.2 + (x - 0.2), "unreachable": 0.1 + 0.2 * x}
+        loss = calibrate.loss(attrs, [reachable, unreachable])
+        study.add_trial(optuna.trial.create_trial(params={p.path: x}, distributions={p.path: FloatDistribution(0, 1)},
+                                                  value=loss, user_attrs=attrs))
+    kept, info = ensemble.select(study, [reachable, unreachable], [p])
+    assert info["inside_all"] == 0 and len(kept) == 20          # 5% of 400
+    assert kept.loss.is_monotonic_increasing and kept.loss.max() <= np.quantile([t.value for t in study.trials], 0.06)
+    # the worst-target rule would have kept the largest x (closest on the unreachable target)
+    assert kept[p.path].max() < 0.5
