@@ -166,14 +166,14 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             if store.stale and progress:
                 log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
                          "another version of a scenario; they are ignored (use --fresh to delete them)")
-            n, reason = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
-                                   max_reps, keep_events, progress)
+            n, reason, rows = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
+                                         max_reps, keep_events, progress)
             if store.damaged:
                 log.warning(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; "
                             f"moved to {out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
                                                                      for p, why in store.damaged[:3])
                             + ("; …" if len(store.damaged) > 3 else ""))
-            values = run_values(store.kpis(names, period, n), period)
+            values = run_values(rows, period)
             table = stats.compare(values, baseline.name if baseline else None)
             table.insert(2, "unit", table.kpi.map(measures.unit))
             store.consolidate(n)
@@ -185,28 +185,34 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
 
 
 def _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision, max_reps, keep_events,
-               progress) -> tuple[int, str]:
+               progress) -> tuple[int, str, pd.DataFrame]:
     """Make the runs still missing (counted in ``total``); with ``precision``, add replications
-    until it is reached. Returns (replications, why it stopped)."""
+    until it is reached. Returns (replications, why it stopped, the stored runs' KPI rows in
+    ``period``). Each round reads only the runs the store has not read yet; a run whose rows do
+    not read back is moved aside and made again."""
     names = [s.name for s in scenarios]
-    n, reason = reps, ""
+    n, reason, retries = reps, "", 0
     while True:
         tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
         done = run_tasks(store, tasks, executor, progress)
+        total.skipped = max(0, done.skipped - total.ran)  # runs stored before this call, not by an earlier round
         total.ran += done.ran
-        total.skipped += done.skipped
         total.failures += done.failures
+        damaged = len(store.damaged)
+        rows = store.kpis(names, period, n)
         if done.interrupted:
             total.interrupted = True
-            return n, "interrupted"
+            return n, "interrupted", rows
+        if len(store.damaged) > damaged and retries < 3:  # found damaged while reading: make them again
+            retries += 1
+            continue
         if not precision:
-            return n, reason
-        table = summarise(store, names, baseline.name, period, n)
-        worst = _worst_ratio(table, precision, baseline.name)
+            return n, reason, rows
+        worst = _worst_ratio(stats.compare(run_values(rows, period), baseline.name), precision, baseline.name)
         if worst <= 1.0:
-            return n, f"precision reached with {n} replications"
+            return n, f"precision reached with {n} replications", rows
         if n >= max_reps:
-            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
+            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)", rows
         # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
         aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
         n = min(max_reps, max(n + 2, aim))
