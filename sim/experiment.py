@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import calibration_fit, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
+from .params import with_overrides
 from .scenario import Scenario
 from .store import Store
 
@@ -123,6 +124,22 @@ def _parse_period(period, scenarios: list[Scenario]) -> tuple[int, int]:
     return lo, hi
 
 
+FOLLOW_UP = 1   # years: the longest a yearly measure looks past its year (graduate retention within a year, …)
+
+
+def screened(scenario: Scenario, period: tuple[int, int]) -> Scenario:
+    """``scenario`` with its run ending ``FOLLOW_UP`` years after ``period`` (screening mode, for
+    sensitivity work). The model never looks ahead, so every yearly value in ``period`` is the one
+    a full run gives; the window measures (Kaplan–Meier tenure medians, survival) cover the shorter
+    reporting window the scenario now states (benchmarks/bench_screen.py measures the difference)."""
+    end = min(scenario.run.end_year, period[1] + 1 + FOLLOW_UP)
+    if end == scenario.run.end_year:
+        return scenario
+    document = {**scenario.document, "run": {**scenario.document.get("run", {}), "end_year": end}}
+    return replace(scenario, params=with_overrides(scenario.params, {"calendar": {"end_year": end}}),
+                   run=scenario.run.model_copy(update={"end_year": end}), document=document)
+
+
 def _check_counts(reps: int, max_reps: int, seed: int, precision) -> None:
     if not 1 <= reps <= 100_000:
         raise ExperimentError(f"--reps: expected a whole number from 1 to 100000, found {reps}")
@@ -138,11 +155,12 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
             keep_events: bool = False, fresh: bool = False, progress: bool = True,
             factors: dict[str, dict] | None = None, kind: str = "compare",
-            dashboard: str | None = None) -> Comparison:
+            dashboard: str | None = None, screen: bool = False) -> Comparison:
     """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
 
     With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
     of each named difference against the baseline is narrower than asked, or ``max_reps`` is hit.
+    With ``screen``, every run stops when the period's values are known (``screened``).
     """
     scenarios = ([baseline] if baseline else []) + list(others)
     names = [s.name for s in scenarios]
@@ -156,6 +174,9 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     seed = reference.run.seed if seed is None else seed
     _check_counts(reps, max_reps, seed, precision)
     period = _parse_period(period, scenarios)
+    if screen:
+        scenarios = [screened(s, period) for s in scenarios]
+        baseline, others = (scenarios[0], scenarios[1:]) if baseline else (None, scenarios)
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
     executor = executors.make(jobs, scheduler, dashboard)  # checks its arguments before anything is written
     total = Execution()
