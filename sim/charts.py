@@ -7,6 +7,7 @@ palette; the baseline is always drawn, in black.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -68,23 +69,46 @@ def band_lines(ax, series: pd.DataFrame, palette: dict, baseline: str | None, cl
         ax.fill_between(block.year, low, high, color=c, alpha=0.15, lw=0)
 
 
-def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: int, start: float | None) -> Chart:
-    fig, axes = _figure(2, 1, width=9)
+def mark_starts(ax, starts: dict[str, list[tuple[float, float]]], palette: dict) -> None:
+    """Each option's interventions, (start, full effect): a dotted line and a triangle at the top at
+    the start, and a bar from there to full effect, in the option's colour (options starting
+    together get their marks stacked)."""
+    stacked: dict[float, int] = {}
+    for scenario, windows in starts.items():
+        for start, full in windows:
+            level = stacked.get(start, 0)
+            stacked[start] = level + 1
+            y = 1.0 - 0.045 * level
+            ax.axvline(start, color=palette[scenario], ls=":", lw=1, zorder=1)
+            ax.plot(start, y, marker="v", ms=5, color=palette[scenario], transform=ax.get_xaxis_transform(),
+                    clip_on=False, zorder=4)
+            if full > start:  # the implementation curve: full effect only at start + ramp_years
+                ax.plot([start, full], [y, y], color=palette[scenario], lw=2, alpha=0.6, solid_capstyle="butt",
+                        transform=ax.get_xaxis_transform(), clip_on=False, zorder=4)
+
+
+def vacancy_over_time(series: dict[str, pd.DataFrame], palette, baseline, reps: int,
+                      starts: dict[str, list[tuple[float, float]]]) -> Chart:
+    """One panel per group of trusts (``series``: panel title → scenario, year, mean, ci)."""
+    fig, axes = _figure(len(series), 1, width=4.2 * len(series), height=3.6, sharey=True)
     for ax, (label, data) in zip(axes[0], series.items()):
         band_lines(ax, data, palette, baseline, clip=(0, 1))
-        if start:
-            ax.axvline(start, color="#555555", ls=":", lw=1)
+        mark_starts(ax, starts, palette)
         ax.set_title(label)
         ax.set_xlabel("year (31 December)")
         _years(ax)
-        ax.set_ylabel("executive posts vacant or interim")
         _percent(ax)
-    axes[0][1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    axes[0][0].set_ylabel("executive posts vacant or interim")
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncol=min(4, len(palette)),
+               fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.06 * (1 + (len(palette) - 1) // 4), 1, 1))
     return Chart("vacancy_over_time", "Executive posts without a substantive holder, over time",
-                 f"Share of executive posts vacant or filled by an interim at 31 December, for all trusts and for "
-                 f"challenged trusts (rated inadequate or in special measures). Lines are means over {reps} "
-                 "replications; bands are 95% confidence intervals of the mean. The dotted line marks when "
-                 "interventions start.", fig)
+                 f"Share of executive posts vacant or filled by an interim at 31 December, for all trusts, for the "
+                 "fixed cohort of trusts that were challenged (rated inadequate or in special measures) when the "
+                 "options start, followed whatever their later ratings, and for the trusts challenged at each date. "
+                 f"Lines are means over {reps} replications; bands are 95% confidence intervals of the mean. Dotted "
+                 "lines and triangles mark when each option starts, in its colour, and the bar beside a triangle "
+                 "runs to when it reaches full effect (its implementation curve).", fig)
 
 
 def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, period: str, reps: int) -> Chart:
@@ -92,9 +116,9 @@ def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, perio
     n = len(keys)
     ncols = 3
     nrows = int(np.ceil(n / ncols))
-    fig, axes = _figure(ncols, nrows, width=10, height=2.4)
     scenarios = list(dict.fromkeys(diffs.scenario))
-    for ax, (kpi, group, label) in zip(axes.flat, keys):
+    fig, axes = _figure(ncols, nrows, width=11, height=max(2.4, 0.32 * len(scenarios) + 1.0))
+    for i, (ax, (kpi, group, label)) in enumerate(zip(axes.flat, keys)):
         block = diffs[(diffs.kpi == kpi) & (diffs.group == group)].set_index("scenario").reindex(scenarios)
         y = np.arange(len(scenarios))[::-1]
         share = block.unit.dropna().astype(str).str.startswith("share").any()
@@ -105,9 +129,9 @@ def forest(diffs: pd.DataFrame, keys: list[tuple[str, str, str]], palette, perio
             ax.errorbar(row["diff"] * scale, yi, xerr=row.diff_ci * scale if pd.notna(row.diff_ci) else None,
                         fmt="o", color=palette[scenario], ms=4, capsize=2)
         ax.axvline(0, color=BASELINE_COLOUR, lw=1)
-        ax.set_yticks(y)
-        ax.set_yticklabels(scenarios, fontsize=7)
-        ax.set_title(label, fontsize=9)
+        ax.set_yticks(y)  # the options are named once, at the left of each row of panels
+        ax.set_yticklabels([textwrap.fill(s, 32) for s in scenarios] if i % ncols == 0 else [], fontsize=7)
+        ax.set_title(textwrap.fill(label, 48), fontsize=8)
         ax.set_xlabel("difference, percentage points" if share else f"difference ({block.unit.dropna().iloc[0]})"
                       if block.unit.notna().any() else "difference")
     for ax in list(axes.flat)[n:]:
@@ -168,7 +192,8 @@ def pipeline(flows: pd.DataFrame, baseline: str, reps: int, period: str) -> Char
                  "left from, with 95% confidence intervals.", fig)
 
 
-def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -> Chart:
+def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int,
+            starts: dict[str, list[tuple[float, float]]]) -> Chart:
     fig, axes = _figure(2, 1, width=10)
     ax = axes[0][0]
     order = ["outstanding", "good", "requires_improvement", "inadequate"]
@@ -183,6 +208,7 @@ def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -
     ax.legend(loc="lower left", fontsize=7)
     ax = axes[0][1]
     band_lines(ax, sm, palette, baseline, clip=(0, None))
+    mark_starts(ax, starts, palette)
     ax.set_title("trusts in special measures")
     ax.set_xlabel("year (31 December)")
     _years(ax)
@@ -191,7 +217,9 @@ def ratings(mix: pd.DataFrame, sm: pd.DataFrame, palette, baseline, reps: int) -
     fig.tight_layout()
     return Chart("ratings", "Trust ratings and special measures over time",
                  f"Left: number of trusts with each CQC rating at 31 December in the baseline, mean of {reps} "
-                 "replications. Right: trusts in special measures in each scenario, means with 95% bands.", fig)
+                 "replications. Right: trusts in special measures in each scenario, means with 95% bands; dotted "
+                 "lines and triangles mark when each option starts, bars how long it takes to reach full "
+                 "effect.", fig)
 
 
 def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str, float], reps: int,
@@ -207,8 +235,9 @@ def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str,
             b = block[block.scenario == scenario].set_index("group").reindex(order)
             ax.bar(x + i * width, b["mean"], width, yerr=b.ci, color=palette[scenario], label=scenario,
                    error_kw={"lw": 0.8, "ecolor": "#777777"})
-        ax.axhline(reference[kpi], color="#555555", ls="--", lw=1)
-        ax.text(len(order) - 0.6, reference[kpi], " entrants", va="bottom", fontsize=7, color="#555555")
+        if np.isfinite(reference[kpi]):  # results made before entrants were measured have no line
+            ax.axhline(reference[kpi], color="#555555", ls="--", lw=1)
+            ax.text(len(order) - 0.6, reference[kpi], " entrants", va="bottom", fontsize=7, color="#555555")
         ax.set_xticks(x + width * (len(scenarios) - 1) / 2)
         ax.set_xticklabels([g.replace("_", "\n") for g in order], fontsize=7)
         ax.set_ylabel(f"share of grade who are {label}")
@@ -219,31 +248,36 @@ def representation(shares: pd.DataFrame, palette, baseline, reference: dict[str,
     return Chart("representation", "Representation of women and ethnic-minority staff by grade",
                  f"Share of each grade at 31 December, averaged over {period}; bars are means over {reps} "
                  "replications with 95% confidence intervals. The dashed line is the share among people "
-                 "entering management (a model input), so a fall along the grades shows where the pipeline "
-                 "loses them.", fig)
+                 "entering management in the baseline over the same years, so a fall along the grades shows "
+                 "where the pipeline loses them.", fig)
 
 
 def cost_effect(points: pd.DataFrame, palette, reps: int, period: str) -> Chart:
-    """``points``: scenario, cost (£ per year), effect and effect_ci (vacancy-posts avoided)."""
+    """``points``: scenario, cost (£ per year), effect and effect_ci (post-years without a substantive
+    holder avoided a year) and per_unit (the cost per post-year avoided as text, "" if not estimable)."""
     fig, axes = _figure(1, 1, width=7, height=4)
     ax = axes[0][0]
-    for row in points.itertuples():
+    by_cost = points.cost.rank(method="first")  # neighbours in cost get their prices above and below
+    for row in points.itertuples():  # options named in the legend; the points carry only their price
         ax.errorbar(row.cost / 1e6, row.effect, yerr=row.effect_ci, fmt="o", color=palette[row.scenario],
                     capsize=3, label=row.scenario)
-        label = row.scenario
-        if row.cost > 0 and row.effect - row.effect_ci > 0:  # a clear effect: price it
-            label += f"\n£{row.cost / row.effect / 1e3:,.0f}k per post-year"
-        ax.annotate(label, (row.cost / 1e6, row.effect), textcoords="offset points", xytext=(5, 4), fontsize=7)
+        if row.per_unit:
+            ax.annotate(f"{row.per_unit}/post-year", (row.cost / 1e6, row.effect), textcoords="offset points",
+                        xytext=(6, 3 if by_cost[row.Index] % 2 else -10), fontsize=7)
     ax.axhline(0, color=BASELINE_COLOUR, lw=1)
     ax.set_xscale("symlog", linthresh=1)
+    if (points.cost >= 0).all():  # no negative costs: no negative half of the axis
+        ax.set_xlim(0, max(1.0, points.cost.max() / 1e6) * 3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
     ax.set_xlabel("cost, £ million per year (symmetric log scale)")
-    ax.set_ylabel("executive posts no longer vacant or interim")
+    ax.set_ylabel("post-years without a substantive\nholder avoided a year")
     return Chart("cost_effect", "What each option costs and what it buys",
-                 f"Horizontal: the mean yearly cost of each option's interventions over {period}. Vertical: the "
-                 "number of executive posts across England no longer vacant or covered by an interim, compared "
-                 f"with the baseline (paired difference × number of posts), with 95% intervals over {reps} "
-                 "replications. Options above the line reduce vacancies; further left is cheaper. Where the "
-                 "effect is clear, the label gives the cost per post-year no longer vacant or interim.", fig)
+                 f"Horizontal: the mean yearly cost of each option's interventions over {period}, more than the "
+                 "baseline's. Vertical: executive post-years without a substantive holder (vacant or covered by an "
+                 f"interim) avoided a year across England, compared with the baseline, with 95% intervals over {reps} "
+                 "replications. Options above the line reduce them; further left is cheaper. Where the effect's "
+                 "interval excludes zero, the label gives the cost per post-year avoided (its interval, by "
+                 "Fieller's method, is in the option appraisal).", fig)
 
 
 def calibration_fit(fit: pd.DataFrame) -> Chart:

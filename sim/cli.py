@@ -67,12 +67,22 @@ def _period(text: str | None):
         raise ExperimentError(f"--period: expected YEAR or FROM:TO, found {text!r}") from None
 
 
-def _report_comparison(result, title: str, args) -> int:
+def _report_comparison(result, title: str, args, appraise: bool = False) -> int:
+    from . import appraisal, howsure
     keys = list(dict.fromkeys(zip(result.table.kpi, result.table.group))) if args.all else None
     if result.table.empty:
         print(f"{title}: no finished runs yet", file=sys.stderr)
     else:
-        textout.print_comparison(result.table, title, keys)
+        titles = appraisal.display_titles(result.scenarios, list(dict.fromkeys(result.table.scenario)))
+        textout.print_comparison(result.table, title, keys, titles=titles)
+        if appraise and result.baseline:
+            period = f"{result.period[0]}–{result.period[1]}"
+            textout.print_appraisal(appraisal.appraise(result.table, result.values, result.baseline,
+                                                       result.scenarios, period, result.cohort_year))
+    if result.baseline and not result.table.empty:
+        others = [s for s in dict.fromkeys(result.table.scenario) if s != result.baseline]
+        print("\n" + howsure.text(howsure.section(howsure.collect(result.out), result.baseline, others,
+                                                  result.table)).rstrip())
     if args.report and not result.execution.interrupted:
         from . import report, store
         if args.report_year is not None:
@@ -103,13 +113,18 @@ def cmd_compare(args) -> int:
                                 precision=_precision(args.precision), max_reps=args.max_reps,
                                 keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet,
                                 dashboard=args.dashboard, screen=args.screen)
-    title = f"Compared with {baseline.name}, {result.period[0]}–{result.period[1]}"
-    return _report_comparison(result, title, args)
+    title = f"Compared with {baseline.title or baseline.name}, {result.period[0]}–{result.period[1]}"
+    return _report_comparison(result, title, args, appraise=True)
 
 
 def cmd_sweep(args) -> int:
     from . import experiment
+    from .design import is_design
     from .sweep import load_sweep
+    if is_design(args.sweep):  # options against uncertainties: compared within each world
+        from .uncertainty_cli import cmd_sweep_design
+        args.design = args.sweep
+        return cmd_sweep_design(args)
     sweep = load_sweep(args.sweep)
     if sweep.idle:
         print(f"WARNING: in {len(sweep.idle)} of {len(sweep.points)} design points an intervention's window "
@@ -311,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--reps", type=REPS, help="replications per point (default: the sweep file's)")
     experiment_options(swp)
     swp.set_defaults(func=cmd_sweep)
+    from .uncertainty_cli import add_parsers
+    add_parsers(sub)
     rep = sub.add_parser("report", help="build the HTML report and charts from a results folder")
     rep.add_argument("results", help="folder written by leadsim compare or sweep")
     rep.add_argument("--out", help="HTML file (default RESULTS/report.html)")

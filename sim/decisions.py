@@ -13,11 +13,18 @@ against this class. Interventions never change parameters or one another.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 Rates = tuple[float, float, float, float]   # yearly hazards: retire, leave_nhs, move_trust, removed
+
+
+class Offer(NamedTuple):
+    """What comes with a placement into a challenged trust besides the post (placement.acceptance)."""
+    support: bool = False            # a support package for the post (Kerr 2018 rec 1.6's new deal)
+    pay_premium: float = 0.0         # extra pay, as a share of the salary
+    guaranteed_return: bool = False  # a post of the same grade afterwards, should the placement fail
 
 
 class Decisions:
@@ -47,8 +54,8 @@ class Decisions:
         """Probability that an interim covers ``post`` while it has no substantive holder."""
         return p
 
-    def selection_bias(self, bias: float, *, model) -> float:
-        """Score shift against ethnic-minority staff at appraisal and interview."""
+    def selection_bias(self, bias: float, *, model, stage: str) -> float:
+        """Score shift against ethnic-minority staff at ``stage``: "appraisal" or "interview"."""
         return bias
 
     def external_applicants(self, n: float, *, model, post) -> float:
@@ -106,6 +113,20 @@ class Decisions:
     def quality_support(self, support: float, *, model, org) -> float:
         """Extra quality gain per year of trust ``org``."""
         return support
+
+    def placement_boards(self, boards: list, *, model, post) -> list:
+        """The talent boards (``placement.Board``) that nominate people for ``post``, a post at a
+        challenged trust whose search is starting; a board adds itself if it covers the post."""
+        return boards
+
+    def placement_offer(self, offer: Offer, *, model, post, person: int) -> Offer:
+        """What is offered to ``person``, a nominee approached for ``post``."""
+        return offer
+
+    def career_reward(self, bonus: float, *, model, post) -> float:
+        """Interview-score bonus (capability SD) of people credited with a challenged posting, at a
+        search for ``post``."""
+        return bonus
 
 
 DECISIONS: tuple[str, ...] = tuple(name for name, value in vars(Decisions).items()

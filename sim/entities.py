@@ -36,8 +36,10 @@ class Organisation:
     quality: float            # latent quality that inspections observe with noise
     long_run_quality: float
     size: float = 1.0         # relative size (staff): where entrants go, and what "a larger trust" means
+    minority_population: float = float("nan")   # census share of the region's residents from ethnic minorities
     special_measures: bool = False
     sm_since: float = float("nan")
+    challenged_since: float = float("nan")   # when it was last rated inadequate or entered special measures
     next_inspection: float = 0.0
     posts: list = field(default_factory=list)
 
@@ -82,7 +84,9 @@ class People:
         "additional_post": bool,       # a middle manager in a post created for them (outside the establishment)
         "removals": np.int8,           # times removed from an executive post
         "appraisal": np.float64,       # mean of the appraisal scores on record (NaN for none)
-        "available": np.int8,          # grade if alive, not reserved and not leaving, else -1 (see refresh)
+        "cadre": np.int8,              # central cadre: 0 not a member, 1 member free to deploy, 2 deployed or committed
+        "credited": bool,              # has a challenged posting to their credit (sim/processes/careers.py)
+        "available": np.int8,          # grade if alive, not reserved, not leaving and not in a cadre, else -1
     }
     SCORES = 3  # appraisal history kept: the last three yearly scores
 
@@ -132,14 +136,15 @@ class People:
         return rows
 
     def refresh(self, rows) -> None:
-        """Recompute ``available`` for ``rows`` after their alive, reserved, leaving or grade changed:
-        searches test one column instead of four."""
+        """Recompute ``available`` for ``rows`` after their alive, reserved, leaving, cadre or grade
+        changed: searches test one column instead of five. A cadre member is never available to an
+        open search: the cadre deploys them."""
         if isinstance(rows, (int, np.integer)):
             r = int(rows)
-            free = self.alive[r] and not self.reserved[r] and not self.leaving[r]
+            free = self.alive[r] and not self.reserved[r] and not self.leaving[r] and not self.cadre[r]
             self.available[r] = self.grade[r] if free else -1
             return
-        free = self.alive[rows] & ~self.reserved[rows] & ~self.leaving[rows]
+        free = self.alive[rows] & ~self.reserved[rows] & ~self.leaving[rows] & (self.cadre[rows] == 0)
         self.available[rows] = np.where(free, self.grade[rows], -1)
 
     def view(self, name: str) -> np.ndarray:

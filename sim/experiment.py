@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import calibration_fit, executors, files, measures, progress as progress_bar, stats
+from . import calibration_fit, cohort, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
 from .params import with_overrides
 from .scenario import Scenario
@@ -101,6 +101,8 @@ class Comparison:
     executor: str
     stop_reason: str = ""
     execution: Execution = field(default_factory=Execution)
+    cohort_year: int | None = None          # 31 Dec of this year fixed the cohort of challenged trusts
+    scenarios: dict[str, dict] = field(default_factory=dict)  # name → resolved scenario, as recorded
 
 
 MAX_SEED = 2**63 - 1   # seeds are stored as 64-bit integers
@@ -124,7 +126,9 @@ def _parse_period(period, scenarios: list[Scenario]) -> tuple[int, int]:
     return lo, hi
 
 
-FOLLOW_UP = 1   # years: the longest a yearly measure looks past its year (graduate retention within a year, …)
+# years: the longest a yearly measure looks past its year (leaders of challenged trusts who became
+# chief executives within 3 years of leaving; graduate retention within a year, …)
+FOLLOW_UP = 3
 
 
 def screened(scenario: Scenario, period: tuple[int, int]) -> Scenario:
@@ -170,6 +174,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     if precision and baseline is None:
         raise ExperimentError("--precision needs a baseline to compare against")
     check_precision(precision)
+    scenarios, cohort_year = cohort.align(scenarios, baseline is not None)  # one cohort for every scenario
     reference = scenarios[0]
     seed = reference.run.seed if seed is None else seed
     _check_counts(reps, max_reps, seed, precision)
@@ -195,6 +200,10 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
                                                                      for p, why in store.damaged[:3])
                             + ("; …" if len(store.damaged) > 3 else ""))
             values = run_values(rows, period)
+            mismatched = cohort.mismatches(values)
+            if mismatched:
+                log.warning(f"the fixed cohort of challenged trusts (31 Dec {cohort_year}) differs between "
+                            f"scenarios in replications {mismatched}: an option acts before the cohort year ends")
             table = stats.compare(values, baseline.name if baseline else None)
             table.insert(2, "unit", table.kpi.map(measures.unit))
             store.consolidate(n)
@@ -202,7 +211,7 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     finally:
         executor.close(cancel=True)  # nothing useful is left running: stop the workers, do not wait
     return Comparison(table, values, baseline.name if baseline else None, n, period, out, seed, executor.name,
-                      reason, total)
+                      reason, total, cohort_year, {s.name: s.resolved() for s in scenarios})
 
 
 def _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision, max_reps, keep_events,

@@ -140,8 +140,8 @@ def read_yaml(path: str | Path, what: str = "YAML file") -> Any:
         raise InputError(path, where, "valid YAML", exc.problem or exc.context or "a syntax error") from None
     except yaml.YAMLError as exc:
         raise InputError(path, "(document)", "valid YAML", str(exc)) from None
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
-        # a tag SafeLoader cannot build, e.g. `!!int abc` or `!!timestamp 2020-13-45`
+    except (ValueError, TypeError, IndexError, OverflowError, RecursionError, MemoryError) as exc:
+        # a tag SafeLoader cannot build, e.g. `!!int abc`, `!!int ''` or `!!timestamp 2020-13-45`
         found = Plain(f"a value its tag cannot build ({type(exc).__name__})")
         raise InputError(path, "(document)", "valid YAML values", found) from None
     if _count(doc, MAX_NODES) < 0:

@@ -1,4 +1,5 @@
-"""The measures: every quantity leadsim reports, each declared once, here.
+"""The measures: every quantity leadsim reports, each declared once, here (and, for who gets on —
+representation by role and region, entrants, appointment from shortlisting — in ``sim/representation.py``).
 
 A measure is a function of one run's tables (``sim.tables.Tables``) and a period of years
 (``sim.tables.Period``), registered with ``@measure(...)``: its name is the function's name, its
@@ -35,25 +36,44 @@ import pandas as pd
 
 from .definitions import challenged
 from .params import GRADES, RATINGS, ROLES
-from .registry import (HIGHER, LOWER, MEDIAN, NEITHER, RATIO, REGISTRY, WINDOW, ByGroup, Headline, Measure,
-                       Setting, direction, get, headlines, label, measure, per_year, ratio, samples, totals, unit)
+from .registry import (APPRAISE, HIGHER, LOWER, MEDIAN, NEITHER, RATIO, REGISTRY, WINDOW, ByGroup, Headline,
+                       Measure, Setting, appraised, direction, get, headlines, label, measure, per_year, ratio,
+                       samples, totals, unit)
 from .survival import kaplan_meier_curve, kaplan_meier_median
 from .tables import Period, Tables
 
-__all__ = ["REGISTRY", "Measure", "Headline", "get", "unit", "direction", "headlines", "label",
+__all__ = ["REGISTRY", "Measure", "Headline", "get", "unit", "direction", "headlines", "appraised", "label",
            "LOWER", "HIGHER", "NEITHER", "RATIO", "MEDIAN", "WINDOW"]
 
 EPS = 1e-9  # event times are sums of floats; compare at an anniversary with a little slack
-TRUST_GROUPS = ("all", *RATINGS, "challenged")
+COHORT = "challenged_cohort"  # the fixed cohort of challenged trusts (sim/cohort.py)
+RATING_GROUPS = ("all", *RATINGS, "challenged")
+TRUST_GROUPS = (*RATING_GROUPS, COHORT)
 ROLE = Setting(choices=ROLES)
+COHORT_YEAR = Setting(number=int)  # 31 Dec of this year fixes the cohort
 WINDOW_YEARS = Setting(number=int, targets_must_set=True)  # a target's Kaplan–Meier window
 SURVIVAL_TIMES = np.arange(0.5, 10.01, 0.5)
 
 
-def _by_trust(frame: pd.DataFrame) -> dict:
-    """All rows, rows at trusts with each rating, and rows at challenged trusts (same snapshot)."""
-    return {"all": None, **{r: frame.rating == r for r in RATINGS},
-            "challenged": challenged(frame.rating, frame.special_measures)}
+def _cohort(run: Tables, period: Period, cohort_year: int | None) -> np.ndarray | None:
+    """The trusts of the fixed cohort (``sim/cohort.py``): challenged at 31 Dec of ``cohort_year``,
+    by default the year before the period; None if the run has no snapshot of that year."""
+    return run.challenged_cohort(period.first - 1 if cohort_year is None else cohort_year)
+
+
+def _in_cohort(run: Tables, period: Period, orgs: pd.Series, cohort_year: int | None) -> np.ndarray:
+    members = _cohort(run, period, cohort_year)
+    return np.asarray(orgs.isin(() if members is None else members))
+
+
+def _by_trust(frame: pd.DataFrame, cohort: np.ndarray | None = None) -> dict:
+    """All rows, rows at trusts with each rating and at challenged trusts (same snapshot), and, given
+    the ``cohort``'s trusts, rows at the fixed cohort."""
+    groups = {"all": None, **{r: frame.rating == r for r in RATINGS},
+              "challenged": challenged(frame.rating, frame.special_measures)}
+    if cohort is not None:
+        groups[COHORT] = frame.org.isin(cohort)
+    return groups
 
 
 def _of_role(frame: pd.DataFrame, role: str | None) -> pd.DataFrame:
@@ -61,21 +81,82 @@ def _of_role(frame: pd.DataFrame, role: str | None) -> pd.DataFrame:
 
 
 # -- vacancies ------------------------------------------------------------------------------------
-@measure(unit="share of executive posts", better=LOWER, label="Executive posts vacant or interim",
-         groups=TRUST_GROUPS, reduce=RATIO, settings={"role": ROLE},
-         headline={"all": (1, "Executive posts vacant or interim, all trusts"),
-                   "challenged": (2, "Executive posts vacant or interim, challenged trusts")})
-def exec_vacant_or_interim(run: Tables, period: Period, role: str | None = None) -> pd.DataFrame:
-    """Executive posts without a substantive holder (vacant or interim) at 31 Dec — the KF/NHSP
-    2018 definition; by the trust's rating in the same snapshot, and at challenged trusts (rated
-    inadequate or in special measures); optionally one role."""
+def _posts_in_state(run: Tables, period: Period, states: tuple[str, ...], role: str | None,
+                    cohort_year: int | None) -> pd.DataFrame:
+    """Executive posts in one of ``states`` at 31 Dec, over all posts, in each group of trusts."""
     p = _of_role(run.snapshots(run.posts_at_trusts, period), role)
-    return ratio(p.year, p.state != "substantive", groups=_by_trust(p))
+    return ratio(p.year, p.state.isin(states), groups=_by_trust(p, _cohort(run, period, cohort_year)))
+
+
+VACANCY = dict(unit="share of executive posts", better=LOWER, groups=TRUST_GROUPS, reduce=RATIO,
+               settings={"role": ROLE, "cohort_year": COHORT_YEAR})
+
+
+@measure(label="Executive posts vacant or interim", **VACANCY,
+         headline={"all": (1, "Executive posts vacant or interim, all trusts", APPRAISE),
+                   COHORT: (2, "Executive posts vacant or interim, trusts challenged when the options start",
+                            APPRAISE),
+                   "challenged": (3, "Executive posts vacant or interim, trusts challenged at the time")})
+def exec_vacant_or_interim(run: Tables, period: Period, role: str | None = None,
+                           cohort_year: int | None = None) -> pd.DataFrame:
+    """Executive posts without a substantive holder (vacant or interim) at 31 Dec — the KF/NHSP
+    2018 definition; by the trust's rating in the same snapshot, at challenged trusts (rated
+    inadequate or in special measures) then, and at the fixed cohort (the trusts challenged at
+    31 Dec of ``cohort_year``; default the year before the period); optionally one role."""
+    return _posts_in_state(run, period, ("vacant", "interim"), role, cohort_year)
+
+
+@measure(label="Executive posts vacant", **VACANCY,
+         headline={"all": (4, "Executive posts vacant with no interim cover, all trusts")})
+def exec_vacant(run: Tables, period: Period, role: str | None = None, cohort_year: int | None = None) -> pd.DataFrame:
+    """Executive posts with no holder at all — neither substantive nor interim — at 31 Dec; the
+    same groups as ``exec_vacant_or_interim``, which is this plus ``exec_interim``."""
+    return _posts_in_state(run, period, ("vacant",), role, cohort_year)
+
+
+@measure(label="Executive posts covered by an interim", **VACANCY,
+         headline={"all": (5, "Executive posts covered by an interim, all trusts")})
+def exec_interim(run: Tables, period: Period, role: str | None = None, cohort_year: int | None = None) -> pd.DataFrame:
+    """Executive posts held by an interim (no substantive holder) at 31 Dec; the same groups as
+    ``exec_vacant_or_interim``."""
+    return _posts_in_state(run, period, ("interim",), role, cohort_year)
+
+
+@measure(unit="post-years per year", better=LOWER, label="Executive post-years without a substantive holder",
+         groups=("all", COHORT), reduce=RATIO, settings={"cohort_year": COHORT_YEAR},
+         headline={"all": (6, "Executive post-years without a substantive holder, a year", APPRAISE),
+                   COHORT: (7, "Executive post-years without a substantive holder, a year, trusts challenged "
+                               "when the options start")})
+def exec_post_years_without_holder(run: Tables, period: Period, cohort_year: int | None = None) -> pd.DataFrame:
+    """Time executive posts spent without a substantive holder (vacant or interim) during the year,
+    in post-years — a post empty all year counts 1, a three-month gap 0.25 — from the appointments
+    and departures in the event log (not a 31 Dec count); all trusts and the fixed cohort (as in
+    ``exec_vacant_or_interim``). Over several years: the mean a year."""
+    gaps = run.without_holder()
+    gaps = gaps[(gaps.stop > period.start) & (gaps.start < period.end)]
+    edges = period.years.astype(float)
+    # each gap's overlap with each year of the period: gaps × years
+    overlap = np.clip(np.minimum(gaps.stop.to_numpy()[:, None], edges + 1.0)
+                      - np.maximum(gaps.start.to_numpy()[:, None], edges), 0.0, None)
+    wide = pd.DataFrame({"all": overlap.sum(axis=0)}, index=period.years)
+    if _cohort(run, period, cohort_year) is not None:
+        wide[COHORT] = overlap[_in_cohort(run, period, gaps.org, cohort_year)].sum(axis=0)
+    return totals(wide, period.years)
+
+
+@measure(unit="trusts", better=NEITHER, label="Trusts in the fixed cohort of challenged trusts",
+         groups=(COHORT,), reduce=WINDOW, settings={"cohort_year": COHORT_YEAR})
+def challenged_cohort_trusts(run: Tables, period: Period, cohort_year: int | None = None) -> pd.DataFrame:
+    """Trusts rated inadequate or in special measures at 31 Dec of ``cohort_year`` (default the year
+    before the period): the fixed cohort the ``challenged_cohort`` groups follow. The same in every
+    scenario of a comparison (``sim/cohort.py``)."""
+    members = _cohort(run, period, cohort_year)
+    return pd.DataFrame({"group": [COHORT], "value": [np.nan if members is None else float(len(members))]})
 
 
 @measure(unit="share of trusts", better=LOWER, label="Trusts without a substantive chief executive",
          groups=("all", "special_measures"), reduce=RATIO,
-         headline={"all": (3, "Trusts without a substantive chief executive")})
+         headline={"all": (8, "Trusts without a substantive chief executive")})
 def trusts_without_substantive_ceo(run: Tables, period: Period) -> pd.DataFrame:
     """Trusts whose chief-executive post is vacant or interim at 31 Dec; all trusts, and trusts in
     special measures at that date."""
@@ -94,7 +175,7 @@ def _time_in_post(run: Tables, period: Period, role: str | None, by_rating: bool
 
 @measure(unit="years", better=HIGHER, label="Median time in post, chief executives",
          groups=("all", *RATINGS), reduce=MEDIAN,
-         headline={"all": (4, "Median time in post, chief executives")})
+         headline={"all": (9, "Median time in post, chief executives")})
 def ceo_median_time_in_post(run: Tables, period: Period) -> pd.DataFrame:
     """Median time in post of current substantive chief executives at 31 Dec (a cross-section, as
     surveys report); all trusts and by the trust's rating then."""
@@ -151,10 +232,15 @@ def ceo_survival(run: Tables, period: Period) -> pd.DataFrame:
 
 
 # -- flows of posts -------------------------------------------------------------------------------
-@measure(unit="posts", better=NEITHER, label="Executive posts", groups=("all",), reduce=RATIO)
-def exec_posts(run: Tables, period: Period) -> pd.DataFrame:
-    """Executive posts in England at 31 Dec."""
-    return per_year(run.snapshots(run.posts, period).groupby("year").size(), period.years)
+@measure(unit="posts", better=NEITHER, label="Executive posts", groups=("all", COHORT), reduce=RATIO,
+         settings={"cohort_year": COHORT_YEAR})
+def exec_posts(run: Tables, period: Period, cohort_year: int | None = None) -> pd.DataFrame:
+    """Executive posts at 31 Dec, in England and at the trusts of the fixed cohort."""
+    p = run.snapshots(run.posts, period)
+    wide = pd.DataFrame({"all": p.groupby("year").size()})
+    if _cohort(run, period, cohort_year) is not None:
+        wide[COHORT] = p[_in_cohort(run, period, p.org, cohort_year)].groupby("year").size()
+    return totals(wide.fillna(0), period.years)
 
 
 def _turnover(run: Tables, period: Period, role: str | None, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -165,7 +251,7 @@ def _turnover(run: Tables, period: Period, role: str | None, exclude: tuple[str,
 
 
 @measure(unit="departures per post per year", better=LOWER, label="Executive turnover", groups=("all",),
-         reduce=RATIO, headline={"all": (5, "Executive turnover")})
+         reduce=RATIO, headline={"all": (10, "Executive turnover")})
 def exec_turnover(run: Tables, period: Period) -> pd.DataFrame:
     """Substantive holders leaving their post during the year (any cause, moves included), per
     executive post at 31 Dec."""
@@ -186,7 +272,7 @@ def _appointments(run: Tables, period: Period) -> pd.DataFrame:
 
 
 @measure(unit="years", better=LOWER, label="Time to fill a vacancy", groups=("all",), reduce=RATIO,
-         settings={"role": ROLE}, headline={"all": (6, "Time to fill a vacancy")})
+         settings={"role": ROLE}, headline={"all": (11, "Time to fill a vacancy")})
 def mean_time_to_fill(run: Tables, period: Period, role: str | None = None) -> pd.DataFrame:
     """Mean time a post had no substantive holder (interim cover counts as vacant), over
     appointments in the year that followed a gap; optionally one role."""
@@ -205,7 +291,7 @@ def handover_without_gap(run: Tables, period: Period) -> pd.DataFrame:
 
 # -- money ----------------------------------------------------------------------------------------
 @measure(unit="£ per year", better=NEITHER, label="Cost of interventions", groups="each intervention, total",
-         reduce=RATIO, headline={"total": (10, "Cost of interventions")})
+         reduce=RATIO, headline={"total": (15, "Cost of interventions")})
 def intervention_cost(run: Tables, period: Period) -> pd.DataFrame:
     """Cost booked by each intervention for the year (units × cost per unit), in the years it
     booked any; group total = all interventions, every year."""
@@ -290,7 +376,7 @@ RATING_BETTER = ByGroup({"outstanding": HIGHER, "good": HIGHER}, otherwise=LOWER
 
 
 @measure(unit="trusts", better=RATING_BETTER, label="Trusts by CQC rating", groups=RATINGS, reduce=RATIO,
-         headline={"inadequate": (8, "Trusts rated inadequate")})
+         headline={"inadequate": (13, "Trusts rated inadequate")})
 def trusts_by_rating(run: Tables, period: Period) -> pd.DataFrame:
     """Trusts with each CQC rating at 31 Dec."""
     orgs = run.snapshots(run.organisations, period)
@@ -327,7 +413,7 @@ def special_measures_years(run: Tables, period: Period, entered_from: float | No
 
 
 @measure(unit="share of executives", better=NEITHER, label="Executives appointed recently",
-         groups=TRUST_GROUPS, reduce=RATIO, settings={"within_years": Setting(number=float)})
+         groups=RATING_GROUPS, reduce=RATIO, settings={"within_years": Setting(number=float)})
 def recently_appointed(run: Tables, period: Period, within_years: float = 1.0) -> pd.DataFrame:
     """Substantive executives at 31 Dec who had been appointed to their post within the last
     ``within_years`` (default 1: in that calendar year), by the trust's rating then — KF/NHSP 2018's
@@ -392,7 +478,8 @@ def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
     p = run.snapshots(run.posts, period)
     ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
     prof = run.people.set_index("person").profession.astype(str).reindex(ceo.holder).to_numpy()
-    return pd.concat([ratio(ceo.year, prof != "non_clinical"), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
+    clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
+    return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
                       ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
 
 
@@ -401,10 +488,8 @@ def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders at each 31 Dec with their age then."""
     if run.people is None or "born" not in run.people:
         return None
-    held = run.snapshots(run.posts, period)
-    held = held[held.state == "substantive"]
-    born = run.people.set_index("person").born
-    return held.assign(age=held.year + 1.0 - born.reindex(held.holder).to_numpy())
+    held = run.holders(period)
+    return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
 
 
 @measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),
@@ -472,7 +557,7 @@ def pipeline(run: Tables, period: Period) -> pd.DataFrame:
 
 
 @measure(unit="people per executive post", better=HIGHER, label="Ready successors per executive post",
-         groups=("all",), reduce=RATIO, headline={"all": (7, "Ready successors per executive post")})
+         groups=("all",), reduce=RATIO, headline={"all": (12, "Ready successors per executive post")})
 def ready_successors_per_post(run: Tables, period: Period) -> pd.DataFrame:
     """Senior managers and directors judged ready for the next grade at 31 Dec, per executive post."""
     pl = run.snapshots(run.pipeline, period)
@@ -495,7 +580,7 @@ def women_share(run: Tables, period: Period) -> pd.DataFrame:
 @measure(unit="share of grade", label="Ethnic-minority staff", groups=GRADES, reduce=RATIO,
          # Messenger 2022 / WRES: boards under-represent ethnic-minority staff
          better=ByGroup({"executive_director": HIGHER, "chief_executive": HIGHER}, otherwise=NEITHER),
-         headline={"executive_director": (9, "Ethnic-minority share of directors")})
+         headline={"executive_director": (14, "Ethnic-minority share of directors")})
 def ethnic_minority_share(run: Tables, period: Period) -> pd.DataFrame:
     """Ethnic-minority staff in each grade at 31 Dec."""
     return _share_of_grade(run, period, "ethnic_minority")
@@ -515,3 +600,7 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
+
+
+from . import representation  # noqa: E402,F401  (who gets on: registers its measures after these)
+from . import measures_careers  # noqa: E402,F401 — registers the placement and career measures

@@ -32,10 +32,12 @@ def kpis(run: Tables, period: Period, settings: dict[str, dict] | None = None) -
 
 
 def compute(events: pd.DataFrame, posts: pd.DataFrame, orgs: pd.DataFrame, pipeline: pd.DataFrame,
-            report_from: int, end_year: int, people: pd.DataFrame | None = None) -> pd.DataFrame:
-    """All KPIs for the reporting window [report_from, end_year); flows need ``people``."""
+            report_from: int, end_year: int, people: pd.DataFrame | None = None,
+            settings: dict[str, dict] | None = None) -> pd.DataFrame:
+    """All KPIs for the reporting window [report_from, end_year); flows need ``people``;
+    ``settings`` as for ``kpis`` (a run passes its cohort year, ``sim/cohort.py``)."""
     run = Tables(events, posts, orgs, pipeline, people, end=float(end_year))
-    return kpis(run, Period(report_from, end_year - 1))
+    return kpis(run, Period(report_from, end_year - 1), settings)
 
 
 def value(run: Tables, name: str, group: str, period: Period, settings: dict | None = None,

@@ -21,18 +21,26 @@ each 1 January, before any other event of that instant, in this order:
    age, leaving, moving, removal) decides whether and when in the coming year they leave, and why;
 9. candidate pools — who is open to a move this year is drawn, and the lists of ready people that
    searches draw from are rebuilt;
-10. interventions — each active intervention does its yearly work (e.g. a talent board
-    refreshes its pool) and books its cost for the year. Every intervention acts at its strength
-    of the moment (``Intervention.strength``: 0 at its start, rising along its implementation
-    curve to 1), whenever a decision asks it.
+10. interventions — each active intervention does its yearly work (a talent board refreshes its
+    pool and its approaches for the year; a central cadre reviews its members) and books its
+    cost for the year; an intervention that has just stopped undoes the state it kept. Every
+    intervention acts at its strength of the moment (``Intervention.strength``: 0 at its start,
+    rising along its implementation curve to 1), whenever a decision asks it.
 
 Between ticks, SimPy events happen in continuous time: notices and departures, searches and
-their re-runs, offers, interim cover, appointments (and the vacancy chains they open; active
-interventions note each appointment — a new deal may start — and each new holder's exit is
-drawn at once), graduate-cohort completions (with a place in the establishment
-or an additional post), and CQC inspections with special-measures entry and exit. An inspection
-that changes a trust's rating or special measures re-draws its leaders' exits under the new
-hazards at once, and entry into special measures or a new inadequate rating may remove them.
+their re-runs — at a challenged trust the talent boards' nominations and approaches run during
+the first round, and an acceptance ends the search (placement) —, offers, interim cover,
+appointments (and the vacancy chains they open; active interventions note each appointment — a
+new deal may start — and each new holder's exit is drawn at once), a cadre member's return at
+the end of a term, graduate-cohort completions (with a place in the establishment or an
+additional post), and CQC inspections with special-measures entry and exit. An inspection that
+changes a trust's rating or special measures re-draws its leaders' exits under the new hazards
+at once, may credit their challenged postings (career reward; so does a challenged posting that
+lasts), and entry into special measures or a new inadequate rating may remove them.
+
+Sex and ethnicity act inside these steps (``processes/equality.py``): who enters (6, 7, and
+external hires at offer), leaving rates (3, 8), the appraisal bias (5), application rates and the
+interview bias in every search round, whose shortlist by group is recorded.
 """
 
 from __future__ import annotations
@@ -46,7 +54,7 @@ from simpy.core import URGENT
 from .decisions import Decisions, overrides
 from .entities import Organisation, People, Post
 from .params import Params
-from .processes import appraisal, entry, performance, recruitment, training, turnover
+from .processes import appraisal, cadre, careers, entry, performance, placement, recruitment, training, turnover
 from .recorder import Recorder
 from .rng import Streams
 
@@ -94,16 +102,22 @@ class Model:
         self.posts: list[Post] = []
         self.org_region = np.empty(0, dtype=np.int8)       # region of each trust, for vectorised lookups
         self.org_weight = np.empty(0)                      # cumulative share of staff by trust: where entrants go
+        self.entry_shares = None                           # this year's shares of women and ethnic minorities among
+                                                           # entrants, by profession and region (processes.equality)
         self.thresholds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # quality cut-points between ratings
         self.pools: dict[str, np.ndarray] = {}             # candidate lists, rebuilt each year
         self.programme_catalogue: dict = {}                # programme name → (bit index, latest settings)
         self.intervention_state: dict[str, Any] = {}       # what an intervention keeps between events, by label
+        self.boards: dict[str, placement.Board] = {}      # talent boards' pools and approaches left, by key
+        self.fixed_terms: dict[int, float] = {}            # cadre members placed but not yet started → term (years)
+        self.approaching: set[int] = set()                 # people a board is approaching now (one post at a time)
         for prog in params.training.programmes:
             training.index(self, prog)
         performance.build_organisations(self)
         entry.initial_population(self)
         self.initial_headcount = int(self.people.alive[: self.people.n].sum())
         recruitment.rebuild_pools(self)
+        careers.start(self)
         self.env.process(self._yearly())
         for org in self.orgs:
             self.env.process(performance.inspections(self, org))
@@ -133,16 +147,27 @@ class Model:
         """Draw when and why each holder of ``posts`` leaves before ``until`` (turnover)."""
         turnover.schedule_exits(self, posts, until)
 
+    def after_inspection(self, org: Organisation, triggered: bool, was_challenged: bool) -> None:
+        """A trust's rating or special measures changed: its leaders' postings may be credited (careers),
+        and their hazards (and perhaps tenure) change (turnover)."""
+        careers.after_inspection(self, org, was_challenged)
+        turnover.after_inspection(self, org, triggered)
+
+    def place(self, post: Post, within: float):
+        """Talent boards' approaches for ``post`` during the first ``within`` years of its search
+        (placement): a generator returning an accepted nominee or None."""
+        return placement.place(self, post, within)
+
     def after_appointment(self, post: Post, person: int) -> None:
-        """``person`` has started in ``post``: active interventions that keep state (a new deal) note it."""
+        """``person`` has started in ``post``: a challenged posting or a cadre deployment may begin
+        (careers, cadre), and active interventions that keep state (a new deal) note it."""
+        careers.appointed(self, post, person)
+        if self.fixed_terms:
+            cadre.appointed(self, post, person)
         now = self.env.now
         for iv in self.interventions:
             if iv.active(now):
                 iv.appointed(self, post, person)
-
-    def after_inspection(self, org: Organisation, triggered: bool) -> None:
-        """A trust's rating or special measures changed: its leaders' hazards (and perhaps tenure) change."""
-        turnover.after_inspection(self, org, triggered)
 
     # -- the year --------------------------------------------------------------------------------
     def _yearly(self):
@@ -159,9 +184,12 @@ class Model:
             entry.yearly_entry(self, year)
             turnover.schedule_exits(self, self.posts, until=year + 1.0)
             recruitment.rebuild_pools(self)
+            now = self.env.now
             for iv in self.interventions:
-                if iv.active(self.env.now):
+                if iv.active(now):
                     iv.yearly(self, year)
+                elif iv.stop is not None and now - 1.0 < iv.stop <= now + 1e-9:   # first tick after it stopped
+                    iv.stopped(self)
             yield Tick(self.env, 1.0)
         self.recorder.snapshot(cal.end_year - 1, self.orgs, self.posts, self.people)
 

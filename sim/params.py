@@ -29,7 +29,7 @@ REGIONS = ("london", "south_east", "south_west", "east_of_england", "midlands",
            "north_east_and_yorkshire", "north_west")
 GRADES = ("graduate_trainee", "middle_manager", "senior_manager", "executive_director", "chief_executive")
 ORIGINS = ("graduate_scheme", "internal_manager", "clinician", "external")
-PROFESSIONS = ("non_clinical", "doctor", "nurse", "allied_health")
+PROFESSIONS = ("non_clinical", "doctor", "nurse", "allied_health", "finance")
 CAUSES = ("retire", "leave_nhs", "move_trust", "removed")
 
 Role = Literal["chief_executive", "finance", "medical", "nursing", "operations", "people", "strategy"]
@@ -42,10 +42,11 @@ FeederGrade = Literal["graduate_trainee", "middle_manager", "senior_manager"]
 ReadyGrade = Literal["middle_manager", "senior_manager", "executive_director"]
 ProgrammeGrade = Literal["middle_manager", "senior_manager", "executive_director"]
 Origin = Literal["graduate_scheme", "internal_manager", "clinician", "external"]
-Profession = Literal["non_clinical", "doctor", "nurse", "allied_health"]
+Profession = Literal["non_clinical", "doctor", "nurse", "allied_health", "finance"]
 Clinical = Literal["doctor", "nurse", "allied_health"]
 Cause = Literal["retire", "leave_nhs", "move_trust", "removed"]
 Level = Literal["chief_executive", "director"]
+EqualityGroup = Literal["women", "ethnic_minority"]   # groups whose careers the equality measures follow
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
 # Bounded numbers: every time, rate and multiplier has the range its meaning implies.
@@ -101,6 +102,16 @@ class CalendarParams(Group):
         return self
 
 
+POPULATION_SOURCE = (
+    "London 46.2% and North East 7.0%: Census 2021 (ONS ethnic group, 4-way, via A Vision of Britain through Time, "
+    "University of Portsmouth; London derived as 1 - 4,731,247 White / 8,799,882 residents). Every other value is an "
+    "ASSUMPTION (no regional Census 2021 figure found): chosen so that the population-weighted mean is England's "
+    "≈19% (derived from 18.3% for England and Wales, ONS 2021) and guided by the West Midlands region's 20.8% in "
+    "2011 (ONS) and, in 2021 (Vision of Britain, derived), the West Midlands metropolitan county's 38.6% and West "
+    "Yorkshire's 23.4%; north_east_and_yorkshire mixes the North East's 7.0% with an assumed ≈14% for Yorkshire and "
+    "the Humber")
+
+
 class SystemParams(Group):
     trusts_by_type: dict[TrustType, Annotated[int, Field(ge=0, le=1000)]] = P(
         {"acute": 136, "specialist": 18, "mental_health": 54, "community": 15, "ambulance": 10},
@@ -109,6 +120,11 @@ class SystemParams(Group):
         {"london": 0.17, "south_east": 0.15, "south_west": 0.11, "east_of_england": 0.10, "midlands": 0.19,
          "north_east_and_yorkshire": 0.14, "north_west": 0.14},
         "share of trusts", "assumption: approximate NHS England regional split, 7 regions")
+    ethnic_minority_population: dict[Region, Share] = P(
+        {"london": 0.462, "south_east": 0.13, "south_west": 0.065, "east_of_england": 0.14, "midlands": 0.20,
+         "north_east_and_yorkshire": 0.115, "north_west": 0.14},
+        "share of the region's residents in an ethnic group outside the high-level 'White' category (WRES 'BME')",
+        POPULATION_SOURCE)
     optional_post_share: dict[Literal["people", "strategy"], Share] = P(
         {"people": 0.6, "strategy": 0.4}, "share of trusts with the post",
         "assumption: 5 voting executives typical (trust board pages)")
@@ -130,6 +146,12 @@ class SystemParams(Group):
         return self
 
 
+FINANCE_SHARE_SOURCE = (
+    "assumption: clinical managers within management grades; finance professionals ≈ 2/7 of non-clinical managers "
+    "(the NHS finance workforce is ≈16,000 of all bands, Future-Focused Finance 2016; no count of finance managers "
+    "found). With finance directors drawn from them, 1/6 doubled the finance-director vacancy of the calibrated "
+    "baseline to 12% against ≈7% (HFMA 2018); 2/7 gives ≈8%")
+
 ESTABLISHMENT_SOURCE = (
     "NHS workforce statistics (ESR, FTE in trusts and commissioners): 2016 'managers' 20,986 and 'senior managers' "
     "9,606; late 2017 ≈32,000 and ≈10,300 (NHS Digital via the Telegraph, 2018); Dec 2019 22,137 and 10,981, Oct "
@@ -146,14 +168,42 @@ class WorkforceParams(Group):
         0.5, "share of graduates placed at completion who take a post a lateral entrant would otherwise have "
         "filled (the rest hold additional posts)",
         "assumption: no evidence on how far trusts would create posts for a larger scheme; vary 0–1", ge=0, le=1)
-    women_share: float = P(0.55, "share of entrants", "assumption: between board (44.7%) and workforce", ge=0, le=1)
-    ethnic_minority_share: float = P(0.20, "share of entrants", "HSJ on WRES 2018: ≈20% of NHS workforce", ge=0, le=1)
+    women_share: dict[Profession, Share] = P(
+        {"non_clinical": 0.62, "finance": 0.62, "doctor": 0.30, "nurse": 0.89, "allied_health": 0.70},
+        "share of entrants of each profession who are women (doctors: a calendar series by default)",
+        "finance: 62% of the NHS finance workforce (Future-Focused Finance 2016; 61% in the HFMA finance staff census "
+        "2017); nurses: 89% of nurses and health visitors (NHS Digital, Mar 2018 and 2019); doctors: women among "
+        "consultants, 30% in 2009 and 36% in 2017 (NHS Digital, Mar 2018); allied health: ≈70% (Eddison & Leslie, "
+        "IHM 2022); non-clinical managers: assumption, as the finance workforce, between very senior managers (47%) "
+        "and the whole NHS workforce (77%) (NHS Digital, Mar 2018)")
+    ethnic_minority_share: float = P(
+        0.177, "share of the whole NHS trust workforce from ethnic minorities (a calendar series by default): the "
+        "national reference for entrants, adjusted by profession and region",
+        "WRES indicator 1: 17.7% (2016), 18% (2017), 19.7% (2019), 22.4% (2021), 24.2% (2022), 26.4% (2023), 28.6% "
+        "(2024) (HSJ Jobs 2023; BMJ 2020;368:m618; NHS Employers 2025); constant before 2016 (assumption)", ge=0, le=1)
+    ethnic_minority_odds_ratio: dict[Profession, Multiplier] = P(
+        {"non_clinical": 1.0, "finance": 1.0, "doctor": 2.27, "nurse": 1.29, "allied_health": 0.56},
+        "× the odds that an entrant of the profession is from an ethnic minority, relative to the whole workforce",
+        "derived: doctors 42% and nurses 29.2% against 24.2% of the workforce (WRES 2022): odds 0.724/0.319 and "
+        "0.412/0.319; allied health 12.2% against 19.9% (Eddison & Leslie, IHM 2022): 0.139/0.248; non-clinical and "
+        "finance 1 (assumption: no published figure)")
+    ethnic_minority_regional_elasticity: float = P(
+        1.0, "power of (odds of the region's population / odds of England's) in an entrant's odds; 0: region "
+        "makes no difference, 1: entrants' odds follow the local population's",
+        "assumption: staff are recruited from the local population (Kerr 2018 1.1b compares boards with it)",
+        ge=0, le=3)
+    leave_rate_ratio: dict[EqualityGroup, Multiplier] = P(
+        {"women": 1.0, "ethnic_minority": 1.0},
+        "× yearly leaving rates (feeder grades; executives leaving the NHS) for the group, retirement excepted",
+        "neutral: no published leaving rates of managers by sex or ethnicity found; IFS 2022 (Kelly, Stoye & Warner) "
+        "finds leaving rates of consultants and nurses differ by sex and nationality")
     profession_mix: dict[Profession, Share] = P(
-        {"non_clinical": 0.70, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
-        "share of senior managers", "assumption: clinical managers within management grades")
+        {"non_clinical": 0.50, "finance": 0.20, "doctor": 0.08, "nurse": 0.17, "allied_health": 0.05},
+        "share of senior managers", FINANCE_SHARE_SOURCE)
     middle_profession_mix: dict[Profession, Share] = P(
-        {"non_clinical": 0.85, "doctor": 0.0, "nurse": 0.10, "allied_health": 0.05},
-        "share of middle managers", "assumption: few clinicians among middle managers")
+        {"non_clinical": 0.65, "finance": 0.20, "doctor": 0.0, "nurse": 0.10, "allied_health": 0.05},
+        "share of middle managers", "assumption: few clinicians among middle managers; finance as for senior "
+        "managers")
     ceo_profession_mix: dict[Profession, Share] = P(
         {"non_clinical": 0.67, "doctor": 0.067, "nurse": 0.22, "allied_health": 0.043},
         "share of chief executives at the start of the warm-up",
@@ -232,6 +282,8 @@ class EntryParams(Group):
         ASSUMPTION)
     external_senior_share: float = P(0.25, "share of senior-manager gap filled from outside the NHS", ASSUMPTION,
                                      ge=0, le=1)
+    external_finance_share: float = P(0.29, "share of senior managers hired from outside the NHS who are finance "
+                                      "professionals", "assumption: as among non-clinical senior managers", ge=0, le=1)
     external_capability: dict[Literal["senior_manager", "executive_director", "chief_executive"], Capability] = P(
         {"senior_manager": 0.4, "executive_director": 0.8, "chief_executive": 1.0},
         "mean capability (SD units) of applicants from outside the NHS",
@@ -287,8 +339,8 @@ class TrainingParams(Group):
 class AppraisalParams(Group):
     noise_sd: float = P(0.8, "SD of score around capability", "assumption; Messenger 2022: appraisal inconsistent",
                         ge=0, le=10)
-    ethnic_minority_bias: float = P(-0.15, "score shift", "assumption; WRES: lower appointment from shortlisting",
-                                    ge=-5, le=5)
+    ethnic_minority_bias: float = P(-0.15, "appraisal score shift for ethnic-minority staff (capability SD)",
+                                    "assumption; Messenger 2022: appraisal inconsistent and open to bias", ge=-5, le=5)
     ready_threshold: dict[ReadyGrade, Capability] = P(
         {"middle_manager": 0.8, "senior_manager": 1.0, "executive_director": 1.2},
         "mean appraisal score (capability SD)", ASSUMPTION)
@@ -319,6 +371,19 @@ class RecruitmentParams(Group):
         "assumption; Kerr 1.4: little external recruitment")
     interview_noise_sd: float = P(0.6, "SD", ASSUMPTION, ge=0, le=10)
     appointable_score: float = P(0.6, "observed score", ASSUMPTION, ge=-100, le=100)
+    ethnic_minority_interview_bias: float = P(
+        -0.5, "interview score shift for ethnic-minority applicants (capability SD)",
+        "WRES indicator 2: white shortlisted applicants 1.45-1.61 times as likely to be appointed (2016-2022, HSJ "
+        "Jobs 2023); the value gives the baseline a ratio of ≈1.5 (to be fitted by calibration)", ge=-5, le=5)
+    application_rate: dict[EqualityGroup, dict[Role, Multiplier]] = P(
+        {"women": {r: 1.0 for r in ROLES}, "ethnic_minority": {r: 1.0 for r in ROLES}},
+        "× the probability of applying for an executive post of each role, for members of the group",
+        "neutral: no published application rates by sex or ethnicity for board posts; Future-Focused Finance 2016: "
+        "women in NHS finance 28% more likely than men to report barriers that stopped them applying for promotion")
+    finance_profession_required: bool = P(
+        True, "whether the finance-director post needs a finance professional (else any non-clinical manager)",
+        "assumption: trust finance directors are qualified accountants; HFMA 2017: 28% of finance directors women "
+        "against 61% of the finance workforce")
     interim_probability: dict[Level, Share] = P(
         {"chief_executive": 0.85, "director": 0.6}, "probability of interim cover", ASSUMPTION)
     interim_delay_years: float = P(0.08, "mean years to find an interim", ASSUMPTION, ge=0, le=10)
@@ -392,6 +457,48 @@ class PerformanceParams(Group):
                                    "Janke, Propper & Sadun 2019: ≤0.1 SD; default small, wide range", ge=0, le=10)
 
 
+KERR_RISK = ("Kerr 2018 (000:93): 'the level of professional risk served as a disincentive'; (000:101) 'very few "
+             "incentives'; Messenger 2022 (004:345) 'little or no incentives'")
+
+
+class PlacementParams(Group):
+    """How talent boards place people into challenged trusts, and how a challenged posting is rewarded."""
+    nominees_per_post: int = P(3, "nominees each board puts forward for one post", "assumption: a shortlist",
+                               ge=0, le=50)
+    approach_years: float = P(0.1, "years from approaching a nominee to their answer",
+                              "assumption: about five weeks", ge=0, le=2)
+    acceptance: Share = P(0.2, "probability a nominee accepts a sideways move to a challenged trust in their "
+                          "home region when nothing extra is offered", f"assumption; {KERR_RISK}")
+    step_up_odds: float = P(3.0, "× odds of accepting when the post is a step up to the next grade",
+                            "assumption: promotion is the usual reward of a move (Messenger 2022, 004:349: "
+                            "'reward them with upward career progression')", ge=0, le=100)
+    other_region_odds: float = P(0.3, "× odds of accepting a post outside the nominee's home region",
+                                 "assumption, as recruitment.other_region_factor; NHS Providers governance survey "
+                                 "2024: candidates 'more reluctant to accept roles outside their current area'",
+                                 ge=0, le=100)
+    support_odds: float = P(2.0, "× odds of accepting when a support package (a new deal) comes with the post",
+                            "assumption; Kerr 2018 (000:95): a 'new deal' would be key to encouraging more "
+                            "leaders to take on these posts", ge=0, le=100)
+    pay_odds: float = P(1.5, "× odds of accepting per 10% pay premium",
+                        "assumption; Messenger 2022 (004:353): flexibility in terms and conditions", ge=0, le=100)
+    return_odds: float = P(2.0, "× odds of accepting when a return to a post of the same grade is guaranteed",
+                           f"assumption; the risk is of failure: {KERR_RISK}", ge=0, le=100)
+    credit_years: float = P(2.0, "years in a challenged posting after which it is credited to the holder",
+                            "assumption; about a special-measures spell (NHSP 2017: 20-24 months on average)",
+                            ge=0, le=40)
+    improvement_credit_years: float = P(0.5, "least years in a challenged posting for the trust's improvement "
+                                        "(no longer inadequate or in special measures) to be credited to the holder",
+                                        "assumption: time for a new leader to have a hand in the outcome",
+                                        ge=0, le=40)
+    reward_bonus: float = P(0.0, "interview-score bonus (capability SD) of people credited with a challenged "
+                            "posting",
+                            "assumption: none in the baseline ('very few incentives', Kerr 2018 000:101; 'little "
+                            "or no incentives', Messenger 2022 004:345); the professional risk Kerr describes "
+                            "(000:93) is the risk of failure, already in the higher removal hazard of challenged "
+                            "trusts, so a penalty on credited (successful) postings would count it twice",
+                            ge=-2, le=2)
+
+
 class Series(Group):
     """A parameter that changes with the calendar: values by year, as steps or linear in between.
 
@@ -423,6 +530,10 @@ DEFAULT_SCHEDULES = {
     "workforce.senior_managers": Series(series={2010: 11209, 2016: 9606, 2017: 10300, 2019: 10981, 2022: 12698,
                                                 2024: 13500}, interpolation="linear"),
     "turnover.recycled_share": Series(series={1998: 0.3, 2024: 0.15}),
+    # who enters: the workforce's ethnic mix (WRES indicator 1) and women among consultants (NHS Digital)
+    "workforce.ethnic_minority_share": Series(series={2016: 0.177, 2017: 0.18, 2019: 0.197, 2021: 0.224, 2022: 0.242,
+                                                      2023: 0.264, 2024: 0.286}, interpolation="linear"),
+    "workforce.women_share.doctor": Series(series={2009: 0.30, 2017: 0.36}, interpolation="linear"),
 }
 
 
@@ -436,6 +547,7 @@ class Params(Group):
     recruitment: RecruitmentParams = Field(default_factory=RecruitmentParams)
     turnover: TurnoverParams = Field(default_factory=TurnoverParams)
     performance: PerformanceParams = Field(default_factory=PerformanceParams)
+    placement: PlacementParams = Field(default_factory=PlacementParams)
     schedules: dict[str, Series] = Field(default_factory=lambda: dict(DEFAULT_SCHEDULES),
                                          description="parameters that change with the calendar, by dotted path "
                                                      "(written in a scenario as {series: …})")

@@ -19,13 +19,20 @@ EVENT_KINDS = {
     "departure": "a post holder leaves the post; cause: exit cause; value: tenure (years)",
     "search_start": "a search round starts; value: round number",
     "search_failed": "a round ends with nobody appointable; value: round number",
-    "offer": "a candidate accepts; cause: route; value: interview score",
+    "shortlist": "applicants interviewed in a search round, one event per group; cause: white or ethnic_minority; "
+                 "value: how many",
+    "nomination": "a talent board nominates someone for a post at a challenged trust; cause: board (intervention "
+                  "name); value: suitability (mean appraisal score)",
+    "approach": "a nominee answers a board's approach; cause: board; value: 1 accepted, 0 declined",
+    "offer": "a candidate accepts; cause: route; value: interview score (placement: suitability)",
     "appointment": "a substantive holder starts; cause: route; value: gap without a substantive holder (years)",
     "interim_start": "an interim starts covering a post",
     "interim_end": "an interim hands over to a substantive holder",
     "inspection": "CQC inspection; cause: previous rating; value: new rating index (0 outstanding … 3 inadequate)",
     "special_measures_entry": "a trust enters special measures",
     "special_measures_exit": "a trust leaves special measures; value: years in special measures",
+    "career_credit": "a challenged posting is credited to its holder; cause: tenure or improvement; value: years "
+                     "in the challenged posting",
     "cost": "an intervention books its yearly cost; cause: intervention name; value: £ (negative: a saving)",
     "deal": "a new deal starts with an incoming chief executive; cause: intervention name; value: years it runs",
 }
@@ -74,7 +81,7 @@ class Recorder:
             self._posts.append((year, p.id, p.org, p.role, p.holder, p.state, p.appointed))
         for o in orgs:
             self._orgs.append((year, o.id, o.kind, REGIONS[o.region], RATINGS[o.rating],
-                               o.special_measures, o.quality))
+                               o.special_measures, o.quality, o.minority_population, o.size))
         rows = np.flatnonzero(people.view("alive"))
         # One integer key per group (mixed radix), counted with bincount: np.unique over rows
         # of a 2-D array would sort 30,000 rows every year.
@@ -122,8 +129,10 @@ class Recorder:
         return _rows_to_table(self._posts, names, types)
 
     def orgs_table(self) -> pa.Table:
-        names = ("year", "org", "type", "region", "rating", "special_measures", "quality")
-        types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64())
+        names = ("year", "org", "type", "region", "rating", "special_measures", "quality", "minority_population",
+                 "size")
+        types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64(),
+                 pa.float64(), pa.float64())
         return _rows_to_table(self._orgs, names, types)
 
     @staticmethod

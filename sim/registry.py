@@ -23,6 +23,7 @@ import pandas as pd
 LOWER, HIGHER, NEITHER = "lower", "higher", None   # which way is better; NEITHER: no value judgement
 RATIO, MEDIAN, WINDOW = "ratio", "median", "window"
 POOLED, MEAN_OF_YEARS = "pooled", "mean_of_years"  # how a period of several years becomes one value
+APPRAISE = "appraise"  # a headline flag: the option appraisal shows each option's effect on it
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,13 @@ class ByGroup:
 
 @dataclass(frozen=True)
 class Headline:
-    """A (measure, group) shown first, in the terminal and the report, in the order of ``rank``."""
+    """A (measure, group) shown first, in the terminal and the report, in the order of ``rank``;
+    ``appraise``: a column of the option appraisal too."""
     measure: str
     group: str
     label: str
     rank: int
+    appraise: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,14 +120,16 @@ REGISTRY: dict[str, Measure] = {}
 def measure(*, unit: str, better, label: str, groups, reduce: str, headline: dict | None = None,
             settings: dict[str, Setting] | None = None):
     """Declare ``f(run, period, **settings) -> observations`` as a measure; its docstring is the
-    definition. ``better`` has no default on purpose: say LOWER, HIGHER or NEITHER."""
+    definition. ``better`` has no default on purpose: say LOWER, HIGHER or NEITHER. ``headline``:
+    group → (rank, label) or (rank, label, APPRAISE)."""
     def register(function):
         name = function.__name__
         m = Measure(name=name, unit=unit, better=better, label=label,
                     definition=" ".join(inspect.cleandoc(function.__doc__ or "").split()),
                     groups=tuple(groups) if not isinstance(groups, str) else groups, reduce=reduce,
                     function=function, settings=dict(settings or {}),
-                    headline=tuple(Headline(name, g, text, rank) for g, (rank, text) in (headline or {}).items()))
+                    headline=tuple(Headline(name, g, text, rank, APPRAISE in flags)
+                                   for g, (rank, text, *flags) in (headline or {}).items()))
         problems = m.problems()
         if name in REGISTRY:
             problems.append("a name no other measure has")
@@ -209,7 +214,7 @@ def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, fl
     years = np.asarray(years)
     groups = _group_order(m, obs.group)
     if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
-        g = pd.Categorical(obs.group, categories=groups).codes.astype(np.int64)  # int8 codes overflow below
+        g = pd.Categorical(obs.group, categories=groups).codes.astype(np.int64)  # int8 codes × years overflow
         y = obs.year.to_numpy() - years[0]
         keep = (y >= 0) & (y < len(years))
         cell = g[keep] * len(years) + y[keep]
@@ -258,11 +263,21 @@ def headlines() -> list[Headline]:
     return sorted((h for m in REGISTRY.values() for h in m.headline), key=lambda h: h.rank)
 
 
+def appraised() -> list[Headline]:
+    """The headlines the option appraisal shows, in rank order."""
+    return [h for h in headlines() if h.appraise]
+
+
 def label(name: str, group: str) -> str:
     """Plain English for a (measure, group): its headline label, else the measure's label and group."""
     m = REGISTRY.get(name)
     if m is None:
         return f"{name} · {group}"
     headline = {h.group: h.label for h in m.headline}
-    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {group.replace('_', ' ')}")
+    words = GROUP_WORDS.get(group, group.replace("_", " "))
+    return headline.get(group) or (m.label if group == "all" else f"{m.label} · {words}")
+
+
+GROUP_WORDS = {"challenged": "trusts challenged at the time", "challenged_cohort": "trusts challenged when the "
+               "options start", "special_measures": "trusts in special measures"}
 

@@ -1,10 +1,11 @@
 """The steering-group report: one self-contained HTML file built from a results folder.
 
-It opens with a summary table and plain-English sentences, then the charts (also saved as PNG
-and SVG under RESULTS/charts/ for slides), and ends with the assumptions register, provenance
-and limitations. It reads saved results only; nothing is re-run. The page is a Jinja2 template
-(``sim/templates/report.html.j2``, shipped in the package) with autoescaping, so every name and
-value from the results is escaped on the way in.
+It opens with the option appraisal (``sim/appraisal.py``), then a summary table of the headline
+measures and plain-English sentences, then the charts (also saved as PNG and SVG under
+RESULTS/charts/ for slides), and ends with the assumptions register, provenance and limitations.
+Scenarios appear by their titles and measures by their labels. It reads saved results only;
+nothing is re-run. The page is a Jinja2 template (``sim/templates/report.html.j2``, shipped in
+the package) with autoescaping, so every name and value from the results is escaped on the way in.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from . import calibration_fit, charts, files, measures, stats, store
+from . import calibration_fit, charts, files, howsure, measures, stats, store
+from .appraisal import PER_UNIT, Appraisal, appraise, display_titles, own_interventions
+from .appraisal import settings as intervention_settings
+from .cohort import GROUP as COHORT
 from .experiment import run_values
-from .interventions import REGISTRY, Intervention
 from .params import Params, register
 from .textout import fmt, interval
 
@@ -52,6 +55,7 @@ class Report:
     html: Path
     charts: dict[str, dict[str, str]]
     summary: pd.DataFrame
+    appraisal: Appraisal
 
 
 def yearly(kpis: pd.DataFrame, kpi: str, group: str) -> pd.DataFrame:
@@ -86,37 +90,50 @@ def summary_rows(table: pd.DataFrame, baseline: str, scenarios: list[str]) -> li
     return rows
 
 
-def sentences(table: pd.DataFrame, baseline: str, period: str) -> list[Markup]:
-    """Plain-English findings, generated from the comparison table (names are escaped)."""
+VERDICT_WORDS = {"better": "a clear improvement", "worse": "clearly worse"}
+
+
+def sentences(table: pd.DataFrame, appraisal: Appraisal) -> list[Markup]:
+    """Plain-English findings, generated from the comparison table and the appraisal (titles are
+    escaped)."""
     out = []
     get = table.set_index(["kpi", "group", "scenario"])
-    for scenario in [s for s in dict.fromkeys(table.scenario) if s != baseline]:
+    baseline, period = appraisal.baseline, appraisal.period
+    cohort = (f"at the end of {appraisal.cohort_year}" if appraisal.cohort_year else "when the options start")
+    where = {"all": "across all trusts", COHORT: f"at the trusts challenged {cohort}"}
+    for option in appraisal.options:
         parts = []
-        for group, where in (("challenged", "at challenged trusts"), ("all", "across all trusts")):
-            key = ("exec_vacant_or_interim", group, scenario)
-            if key not in get.index:
+        for group, place in where.items():
+            key = ("exec_vacant_or_interim", group, option.name)
+            if key not in get.index or ("exec_vacant_or_interim", group, baseline) not in get.index:
                 continue
             row, base = get.loc[key], get.loc[("exec_vacant_or_interim", group, baseline)]
-            verdict = {"better": "a clear improvement", "worse": "clearly worse"}.get(row.verdict,
-                                                                                     "no clear difference")
-            parts.append(f"executive posts vacant or interim {where}: {fmt(base['mean'], 'share')} in the "
-                         f"baseline, {fmt(row['mean'], 'share')} with {scenario} — a difference of "
-                         f"{fmt(row['diff'], 'share', True)} (95% interval {fmt(row['diff'] - row.diff_ci, 'share', True)}"
-                         f" to {fmt(row['diff'] + row.diff_ci, 'share', True)}), {verdict}")
-        cost = get.loc[("intervention_cost", "total", scenario)]["mean"] if ("intervention_cost", "total",
-                                                                            scenario) in get.index else 0.0
+            parts.append(f"executive posts vacant or interim {place}: {fmt(base['mean'], 'share')} in the "
+                         f"baseline, {fmt(row['mean'], 'share')} with this option — a difference of "
+                         f"{interval(row['diff'], row.diff_ci, 'share', True).replace(' (', ' (95% interval ', 1)}, "
+                         f"{VERDICT_WORDS.get(row.verdict, 'no clear difference')}")
         if parts:
-            out.append(Markup("<b>{}</b>, {}: {}. It costs about {} a year.").format(
-                scenario, period, "; ".join(parts), fmt(cost, "£")))
-    ranked = table[(table.kpi == "exec_vacant_or_interim") & (table.group == "challenged")
+            out.append(Markup("<b>{}</b>, {}: {}. It costs about {} a year; cost per post-year without a substantive "
+                              "holder avoided: {}.").format(option.title, period, "; ".join(parts),
+                                                            fmt(option.cost, "£"), option.per_unit_text))
+    clear = [o for o in appraisal.options
+             if o.per_unit.estimable and o.avoided > 0 and o.per_unit.estimate >= 0]
+    if clear:
+        best = min(clear, key=lambda o: o.per_unit.estimate)
+        out.insert(0, Markup("Of the options that clearly reduce the time executive posts spend without a "
+                             "substantive holder, <b>{}</b> does so at the lowest cost per post-year avoided ({}).")
+                   .format(best.title, best.per_unit_text))
+    ranked = table[(table.kpi == "exec_vacant_or_interim") & (table.group == COHORT)
                    & (table.verdict == "better")].sort_values("diff")
     if len(ranked):
-        out.insert(0, Markup("The largest clear fall in vacancies at challenged trusts comes from <b>{}</b> ({}).")
-                   .format(ranked.scenario.iloc[0], fmt(ranked["diff"].iloc[0], "share", True)))
+        titles = {o.name: o.title for o in appraisal.options}
+        out.insert(0, Markup("The largest clear fall in vacancies at the trusts challenged {} comes from <b>{}</b> "
+                             "({}).").format(cohort, titles[ranked.scenario.iloc[0]],
+                                             fmt(ranked["diff"].iloc[0], "share", True)))
     return out
 
 
-def assumptions(manifest: dict) -> tuple[list[dict], list[dict]]:
+def assumptions(manifest: dict, titles: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """The register: every parameter (value, unit, source) and every intervention setting used."""
     base = next(iter(manifest["scenarios"].values()))["resolved"]["params"]
     params = []
@@ -128,19 +145,15 @@ def assumptions(manifest: dict) -> tuple[list[dict], list[dict]]:
             value = "; ".join(p.get("name", "") for p in value)
         params.append({**entry, "value": json.dumps(value if value is not None else entry["value"],
                                                     ensure_ascii=False)})
-    common = set(Intervention.model_fields) - {"cost_per_unit"}
-    settings = []
+    interventions = []
     for name, info in manifest["scenarios"].items():
         for iv in info["resolved"].get("interventions", []):
-            cls = REGISTRY.get(iv["type"])
-            for key, value in iv.items():
-                if key in common or cls is None:
-                    continue
-                extra = cls.model_fields[key].json_schema_extra or {}
-                settings.append({"scenario": name, "type": iv["type"], "source": iv.get("source", ""),
-                                 "start": f"{iv['start']:g}", "key": key, "value": json.dumps(value),
-                                 "unit": extra.get("unit", ""), "setting_source": extra.get("source", "")})
-    return params, settings
+            for setting in intervention_settings(iv):
+                interventions.append({"scenario": titles.get(name, name), "type": iv["type"],
+                                      "source": iv.get("source", ""), "start": f"{iv['start']:g}",
+                                      "key": setting["key"], "value": json.dumps(setting["value"]),
+                                      "unit": setting["unit"], "setting_source": setting["source"]})
+    return params, interventions
 
 
 def build(results: str | Path, out: str | Path | None = None, year: int | None = None,
@@ -154,37 +167,49 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
         raise FileNotFoundError(f"{results} holds no finished runs yet")
     scenarios = manifest.get("order") or list(manifest["scenarios"])
     baseline = manifest.get("baseline") or scenarios[0]
+    resolved = {name: info["resolved"] for name, info in manifest["scenarios"].items()}
     reps = int(kpis.groupby("scenario").replication.nunique().min())
-    run = manifest["scenarios"][baseline]["resolved"]["run"]
+    run = resolved[baseline]["run"]
+    cohort_year = run.get("cohort_year")
     period = (year, year) if year else (max(run["report_from"], run["end_year"] - 10), run["end_year"] - 1)
     period_text = f"{period[0]}" if period[0] == period[1] else f"{period[0]}–{period[1]}"
-    table = stats.compare(run_values(kpis, period), baseline)
+    values = run_values(kpis, period)
+    table = stats.compare(values, baseline)
     table.insert(2, "unit", table.kpi.map(measures.unit))
-    palette = charts.colours(scenarios, baseline)
-    starts = [iv["start"] for info in manifest["scenarios"].values()
-              for iv in info["resolved"].get("interventions", [])]
-    period_kpis = kpis[(kpis.year >= period[0]) & (kpis.year <= period[1])]
+    appraised = appraise(table, values, baseline, resolved, period_text, cohort_year)
+    titles = display_titles(resolved, scenarios)
+
+    # the charts speak of scenarios by their titles
+    shown, shown_table, base = kpis.assign(scenario=kpis.scenario.map(titles)), \
+        table.assign(scenario=table.scenario.map(titles)), titles[baseline]
+    palette = charts.colours([titles[s] for s in scenarios], base)
+    starts = {titles[s]: sorted({(iv["start"], iv["start"] + iv.get("ramp_years", 0.0))
+                                 for iv in own_interventions(resolved[s], resolved[baseline])})
+              for s in scenarios if s != baseline}  # (start, full effect) of each option's interventions
+    period_kpis = shown[(shown.year >= period[0]) & (shown.year <= period[1])]
     effects = [(h.measure, h.group, h.label) for h in measures.headlines()
                if not measures.unit(h.measure).startswith("£")]  # costs have a chart of their own
-
+    cohort_panel = f"trusts challenged at the end of {cohort_year} (a fixed cohort)" if cohort_year else \
+        "trusts challenged when the options start"
     made = [
-        charts.vacancy_over_time({"all trusts": yearly(kpis, "exec_vacant_or_interim", "all"),
-                                  "challenged trusts": yearly(kpis, "exec_vacant_or_interim", "challenged")},
-                                 palette, baseline, reps, min(starts) if starts else None),
-        charts.forest(table[table.scenario != baseline], effects, palette, period_text, reps),
-        charts.survival(_survival(kpis), palette, baseline, reps),
+        charts.vacancy_over_time({"all trusts": yearly(shown, "exec_vacant_or_interim", "all"),
+                                  cohort_panel: yearly(shown, "exec_vacant_or_interim", COHORT),
+                                  "trusts challenged at the time": yearly(shown, "exec_vacant_or_interim",
+                                                                          "challenged")},
+                                 palette, base, reps, starts),
+        charts.forest(shown_table[shown_table.scenario != base], effects, palette, period_text, reps),
+        charts.survival(_survival(shown), palette, base, reps),
         charts.pipeline(_mean_ci(period_kpis[period_kpis.kpi.str.startswith("flow_")
-                                             & (period_kpis.scenario == baseline)], ["kpi", "group"]),
-                        baseline, reps, period_text),
-        charts.ratings(_rating_mix(kpis, baseline), yearly(kpis, "trusts_in_special_measures", "all"), palette,
-                       baseline, reps),
+                                             & (period_kpis.scenario == base)], ["kpi", "group"]),
+                        base, reps, period_text),
+        charts.ratings(_rating_mix(shown, base), yearly(shown, "trusts_in_special_measures", "all"), palette,
+                       base, reps, starts),
         charts.representation(_mean_ci(period_kpis[period_kpis.kpi.isin(["women_share", "ethnic_minority_share"])],
-                                       ["scenario", "kpi", "group"]), palette, baseline,
-                              _reference(manifest, baseline), reps, period_text),
+                                       ["scenario", "kpi", "group"]), palette, base,
+                              _reference(period_kpis, base), reps, period_text),
     ]
-    effect = _cost_effect(table, baseline)
-    if len(effect):
-        made.append(charts.cost_effect(effect, palette, reps, period_text))
+    if appraised.options:
+        made.append(charts.cost_effect(_cost_effect(shown_table, appraised), palette, reps, period_text))
     fit_table = calibration_fit.read(results, fit)
     if fit_table is not None:
         made.append(charts.calibration_fit(fit_table))
@@ -193,11 +218,14 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
         saved[chart.name] = charts.save(chart, results / "charts")
         charts.plt.close(chart.figure)
 
-    parameters, settings = assumptions(manifest)
+    parameters, settings = assumptions(manifest, titles)
+    sure = howsure.section(howsure.collect(results), baseline, [s for s in scenarios if s != baseline], table)
     page = TEMPLATES.get_template("report.html.j2").render(
-        title=f"leadsim: {', '.join(s for s in scenarios if s != baseline)} compared with {baseline}",
-        period=period_text, reps=reps, baseline=baseline, scenarios=scenarios,
-        summary=summary_rows(table, baseline, scenarios), findings=sentences(table, baseline, period_text),
+        title=f"Options for NHS executive leadership, appraised against {base}",
+        period=period_text, reps=reps, baseline=base, scenarios=[titles[s] for s in scenarios],
+        appraisal=appraised, cohort_year=cohort_year,
+        summary=summary_rows(table, baseline, scenarios), findings=sentences(table, appraised),
+        howsure=sure,
         charts=[{"name": c.name, "title": c.title, "caption": c.caption,
                  "png": base64.b64encode(Path(saved[c.name]["png"]).read_bytes()).decode()} for c in made],
         parameters=parameters, interventions=settings, limitations=LIMITATIONS,
@@ -205,12 +233,14 @@ def build(results: str | Path, out: str | Path | None = None, year: int | None =
             "results folder": str(results), "code version": manifest.get("code_version"),
             "git commit": manifest.get("git_commit"), "root seed": manifest.get("seed"),
             "replications per scenario": reps, "period compared": period_text,
+            "fixed cohort of challenged trusts": f"challenged at 31 December {cohort_year}" if cohort_year else "–",
+            "scenarios": "; ".join(f"{titles[s]} = {s}" for s in scenarios),
             "results last updated": manifest.get("updated"),
             "report built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         })
     out = Path(out) if out else results / "report.html"
     files.write_text(out, page)
-    return Report(out, saved, table)
+    return Report(out, saved, table, appraised)
 
 
 def _mean_ci(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -232,22 +262,19 @@ def _rating_mix(kpis: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return rows.groupby(["year", "group"]).value.mean().rename("mean").reset_index()
 
 
-def _reference(manifest: dict, baseline: str) -> dict[str, float]:
-    wf = manifest["scenarios"][baseline]["resolved"]["params"]["workforce"]
-    return {"women_share": wf["women_share"], "ethnic_minority_share": wf["ethnic_minority_share"]}
+def _reference(period_kpis: pd.DataFrame, baseline: str) -> dict[str, float]:
+    """Women's and ethnic-minority shares among the baseline's entrants over the period."""
+    entrants = period_kpis[(period_kpis.kpi == "entrant_share") & (period_kpis.scenario == baseline)]
+    mean = entrants.groupby("group").value.mean()
+    return {"women_share": float(mean.get("women", np.nan)),
+            "ethnic_minority_share": float(mean.get("ethnic_minority", np.nan))}
 
 
-def _cost_effect(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    get = table.set_index(["kpi", "group", "scenario"])
-    if ("exec_posts", "all", baseline) not in get.index:
-        return pd.DataFrame()
-    posts = get.loc[("exec_posts", "all", baseline)]["mean"]
-    rows = []
-    for scenario in [s for s in dict.fromkeys(table.scenario) if s != baseline]:
-        vac = get.loc[("exec_vacant_or_interim", "all", scenario)]
-        cost_key = ("intervention_cost", "total", scenario)
-        cost = get.loc[cost_key]["mean"] if cost_key in get.index else 0.0
-        rows.append({"scenario": scenario, "cost": cost, "effect": -vac["diff"] * posts,
-                     "effect_ci": vac.diff_ci * posts if np.isfinite(vac.diff_ci) else np.nan})
-    return pd.DataFrame(rows)
-
+def _cost_effect(table: pd.DataFrame, appraised: Appraisal) -> pd.DataFrame:
+    """For the cost-effect chart: each option's yearly cost, post-years avoided a year (with the
+    95% half-width of that paired difference) and its cost per post-year avoided if estimable."""
+    effect = table[(table.kpi == PER_UNIT[0]) & (table.group == PER_UNIT[1])].set_index("scenario")
+    return pd.DataFrame([{"scenario": o.title, "cost": o.cost, "effect": o.avoided,
+                          "effect_ci": effect.diff_ci.get(o.title, np.nan),
+                          "per_unit": fmt(o.per_unit.estimate, "£") if o.per_unit.estimable and o.avoided > 0 else ""}
+                         for o in appraised.options])

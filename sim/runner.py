@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import __version__, files, metrics
+from . import __version__, cohort, files, metrics
 from .model import Model
 from .scenario import Scenario
 
@@ -85,7 +85,8 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
     people = rec.people_table(model.people)
     cal = scenario.params.calendar
     kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
-                           cal.report_from, cal.end_year, people.to_pandas())
+                           cal.report_from, cal.end_year, people.to_pandas(),
+                           settings=cohort.kpi_settings(cohort.year([scenario])))
     stats = {"wall_seconds": round(time.perf_counter() - t0, 3), "events": events.num_rows,
              "people": int(model.people.n)}
     return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, people, kpis, stats)

@@ -38,12 +38,19 @@ class RunSettings(BaseModel):
     start_year: int = Field(_CAL.start_year, ge=1900, le=2200, description="warm-up starts on 1 January")
     report_from: int = Field(_CAL.report_from, ge=1900, le=2200, description="first reported year")
     end_year: int = Field(_CAL.end_year, ge=1900, le=2200, description="run ends on 1 January of this year")
+    cohort_year: int | None = Field(None, ge=1900, le=2200, description=(
+        "the trusts challenged at 31 December of this year are the fixed cohort the challenged_cohort "
+        "KPIs follow (default: the year before the first option's intervention starts; a comparison uses one "
+        "year for every scenario, sim/cohort.py)"))
 
     @model_validator(mode="after")
     def _calendar(self):
         if not self.start_year < self.report_from < self.end_year:
             raise ValueError(f"start_year < report_from < end_year, found {self.start_year}, "
                              f"{self.report_from}, {self.end_year}")
+        if self.cohort_year is not None and not self.start_year <= self.cohort_year < self.end_year:
+            raise ValueError(f"start_year <= cohort_year < end_year (a year with a 31 December snapshot), found "
+                             f"{self.cohort_year}")
         return self
 
 
@@ -78,11 +85,16 @@ class Scenario:
     @property
     def digest(self) -> str:
         """Hash of the resolved scenario: changes whenever anything that affects results changes."""
-        blob = json.dumps(self.resolved(), sort_keys=True, default=str).encode()
+        blob = json.dumps(self.defining(), sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    def defining(self) -> dict:
+        """The resolved scenario without its title, which changes no result (so retitling reruns nothing)."""
+        return {k: v for k, v in self.resolved().items() if k != "title"}
+
     def resolved(self) -> dict:
-        return {"name": self.name, "description": self.description, "params": to_dict(self.params),
+        return {"name": self.name, "title": self.title or self.name, "description": self.description,
+                "params": to_dict(self.params),
                 "interventions": [iv.model_dump() for iv in self.interventions], "run": self.run.model_dump()}
 
 
@@ -140,7 +152,7 @@ def _resolve(path: Path, chain: tuple[Path, ...], done: dict[Path, dict]) -> dic
         resolved = _inherit(resolved, _resolve(scenario_file(path, base, where), (*chain, path), done))
     resolved = _inherit(resolved, own)
     resolved["name"] = doc.name
-    resolved["title"] = doc.title or doc.name
+    resolved["title"] = doc.title or doc.name  # a title names one scenario: it is not inherited
     done[path] = resolved
     return resolved
 

@@ -7,6 +7,8 @@ narrower than the two scenarios' own intervals would suggest.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
@@ -77,3 +79,38 @@ def compare(values: pd.DataFrame, baseline: str | None) -> pd.DataFrame:
             out[col] = np.nan
     out["verdict"] = out.get("verdict", pd.Series(dtype=object)).fillna("")
     return out
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio of two paired means with its 95% interval; ``estimable`` is False when the
+    denominator's interval includes zero (then the ratio and its interval are NaN)."""
+    estimate: float
+    low: float
+    high: float
+    estimable: bool
+
+
+def ratio_of_means(num: np.ndarray, den: np.ndarray) -> Ratio:
+    """mean(num) / mean(den) over paired replications, with Fieller's 95% interval.
+
+    Fieller's interval is every R for which mean(num) − R·mean(den) = 0 is not rejected by a
+    t-test with n − 1 degrees of freedom, using the variances and the covariance of the two means
+    (the pairs share random numbers, so they are correlated). It is a bounded interval only when
+    the denominator's own interval excludes zero; otherwise the ratio is not estimable — it could
+    be any size or sign — and NaN is returned rather than a meaningless number."""
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = np.asarray(num, dtype=float)[ok], np.asarray(den, dtype=float)[ok]
+    n = len(num)
+    nothing = Ratio(np.nan, np.nan, np.nan, False)
+    if n < 2:
+        return nothing
+    a, b = num.mean(), den.mean()
+    cov = np.cov(num, den, ddof=1) / n             # of the two means
+    t2 = sps.t.ppf(0.5 + LEVEL / 2, n - 1) ** 2
+    denominator = b * b - t2 * cov[1, 1]
+    if denominator <= 0:                           # the denominator's interval includes zero
+        return nothing
+    centre = a * b - t2 * cov[0, 1]
+    spread = np.sqrt(max(centre * centre - denominator * (a * a - t2 * cov[0, 0]), 0.0))
+    return Ratio(float(a / b), float((centre - spread) / denominator), float((centre + spread) / denominator), True)

@@ -55,7 +55,7 @@ class StoreError(ValueError):
 
 
 def run_key(scenario: Scenario, version: str) -> str:
-    blob = json.dumps({"scenario": scenario.resolved(), "code": version}, sort_keys=True, default=str)
+    blob = json.dumps({"scenario": scenario.defining(), "code": version}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 

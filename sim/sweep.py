@@ -1,7 +1,7 @@
 """Sweep files: a design over scenario parameters and intervention settings.
 
-    name: new_deal_strength
-    description: How does the new deal's effect depend on its settings and on leadership feedback?
+    name: new_deal_settings
+    description: How does the new deal's effect depend on how it is set up?
     scenario: new_deal.yaml        # every design point starts from this scenario (relative path)
     baseline: baseline.yaml        # optional: each point is compared with it, paired by replication
     design: grid                   # grid | latin_hypercube | sobol (scipy.stats.qmc)
@@ -9,13 +9,15 @@
     replications: 10
     seed: 1
     factors:
-      params.performance.leadership_feedback: {levels: [0.0, 0.05, 0.2]}
+      interventions.new_deal.chief_executive_only: {levels: [true, false]}
       interventions.new_deal.removal_multiplier: {range: [0.3, 1.0], levels: 3}
 
 A factor is ``params.<parameter path>`` or ``interventions.<name>.<setting>``; its values are a
 list of ``levels``, or a ``range`` (grid: ``levels`` evenly spaced values; sampled designs: any
 value in the range, whole numbers with ``integer: true``). Each design point becomes a scenario,
-validated like a scenario file and recorded with its factor values.
+validated like a scenario file and recorded with its factor values. With a baseline, parameters
+cannot be factors: the baseline would keep the default while the option's world changed. Vary
+them as uncertainties in a design file (``sim/design.py``), which runs both in every world.
 """
 
 from __future__ import annotations
@@ -158,6 +160,12 @@ def load_sweep(path: str | Path) -> Sweep:
         doc = SweepDocument.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(path, *describe(exc, SweepDocument)) from None
+    confounded = [f for f in doc.factors if f.startswith("params.")] if doc.baseline else []
+    if confounded:  # the baseline would stay at the default while the option's world changes
+        raise ScenarioError(path, f"factors.{confounded[0]}", "only interventions.<name>.<setting> factors when "
+                            "points are compared with a baseline (a parameter varied for the option alone confounds "
+                            "its effect with the changed assumption): put it under uncertainties: in a design file "
+                            "(scenarios/README.md)", confounded[0])
     for key in ("scenario", "baseline"):
         value = getattr(doc, key)
         if value is not None:

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .definitions import challenged
 from .survival import spells
 
 
@@ -84,12 +85,86 @@ class Tables:
         orgs = self.organisations[["year", "org", "rating", "special_measures"]]
         return self.posts.merge(orgs, on=["year", "org"], how="left")
 
+    def challenged_cohort(self, year: int) -> np.ndarray | None:
+        """The trusts challenged (rated inadequate or in special measures) at 31 Dec of ``year``: the
+        fixed cohort (``sim/cohort.py``). None if the run has no snapshot of that year."""
+        def make():
+            orgs = self.organisations[self.organisations.year == year]
+            if orgs.empty:
+                return None
+            return np.sort(orgs.org[challenged(orgs.rating, orgs.special_measures)].to_numpy())
+        return self._cached(("cohort", year), make)
+
+    def without_holder(self) -> pd.DataFrame:
+        """Every spell a post spent without a substantive holder (vacant or interim): org, post, start
+        and stop. A spell ends at an appointment (whose value is the spell's length); one still open
+        when the log ends runs from the post's last departure to ``end``."""
+        def make():
+            ev = self.events
+            app = ev[ev.kind == "appointment"]
+            closed = app[app.value > 0]
+            last_app = app.groupby("post").time.max()
+            dep = ev[ev.kind == "departure"]
+            last_dep = dep.groupby("post").agg(time=("time", "max"), org=("org", "first"))
+            # a handover departs and appoints at one instant: strictly later departures are still open
+            still_open = last_dep[last_dep.time > last_app.reindex(last_dep.index).fillna(-np.inf)]
+            return pd.DataFrame({
+                "org": np.concatenate([closed.org.to_numpy(), still_open.org.to_numpy()]),
+                "post": np.concatenate([closed.post.to_numpy(), still_open.index.to_numpy()]),
+                "start": np.concatenate([(closed.time - closed.value).to_numpy(), still_open.time.to_numpy()]),
+                "stop": np.concatenate([closed.time.to_numpy(), np.full(len(still_open), self.end)])})
+        return self._cached("without_holder", make)
+
     def spells(self, end: float) -> pd.DataFrame:
         """Substantive spells in posts, from the events before ``end``, right-censored at ``end``."""
         return self._cached(("spells", end), lambda: spells(
             self.events if end >= self.end else self.events[self.events.time < end], end))
 
+    def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
+        """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
+        by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
+        return by_person.reindex(persons.to_numpy()).to_numpy()
+
+    def challenged_at(self, org, time) -> np.ndarray:
+        """Whether trust ``org`` was challenged (rated inadequate or in special measures) at ``time``,
+        element by element, after every inspection and special-measures event up to and including
+        that moment; before its first inspection in the log a trust counts as not challenged."""
+        changes = self._cached("challenge_changes", self._challenge_changes)
+        query = pd.DataFrame({"time": np.asarray(time, dtype=float), "org": np.asarray(org, dtype=np.int64)})
+        query["row"] = np.arange(len(query))
+        query = query.sort_values("time", kind="stable")
+        found = pd.merge_asof(query, changes, on="time", by="org", direction="backward", allow_exact_matches=True)
+        out = np.zeros(len(query), dtype=bool)
+        out[found.row.to_numpy()] = found.challenged.fillna(False).to_numpy(dtype=bool)
+        return out
+
+    def _challenge_changes(self) -> pd.DataFrame:
+        ev = self.events[self.events.kind.isin(["inspection", "special_measures_entry", "special_measures_exit"])]
+        kind = ev.kind.astype(str).to_numpy()
+        frame = pd.DataFrame({
+            "time": ev.time.to_numpy(dtype=float), "org": ev.org.to_numpy(dtype=np.int64),
+            "rating": np.where(kind == "inspection", ev.value.to_numpy(dtype=float), np.nan),
+            "sm": np.where(kind == "special_measures_entry", 1.0,
+                           np.where(kind == "special_measures_exit", 0.0, np.nan)),
+        })
+        frame[["rating", "sm"]] = frame.groupby("org")[["rating", "sm"]].ffill()
+        frame["challenged"] = challenged(frame.rating, frame.sm == 1.0)
+        return frame[["time", "org", "challenged"]].sort_values("time", kind="stable")
+
     def origin(self, persons: pd.Series) -> np.ndarray:
         """Each person's origin route, from the people table."""
-        by_person = self._cached("origin", lambda: self.people.set_index("person").origin)
-        return by_person.reindex(persons.to_numpy()).to_numpy()
+        return self.person_column(persons, "origin")
+
+    def holders(self, period: Period) -> pd.DataFrame:
+        """Substantive post holders at each 31 Dec of ``period``: post snapshots with the holder's
+        sex and ethnicity (``female``, ``ethnic_minority``: 1, 0, or NaN if unknown) and the trust's
+        region and census population share (``minority_population``, where recorded)."""
+        def make():
+            posts = self.snapshots(self.posts, period)
+            posts = posts[posts.state == "substantive"]
+            trust = [c for c in ("region", "minority_population") if c in self.organisations.columns]
+            if trust:
+                posts = posts.merge(self.organisations[["year", "org", *trust]], on=["year", "org"], how="left")
+            flags = [c for c in ("female", "ethnic_minority") if self.people is not None and c in self.people]
+            return posts.assign(**{c: self.person_column(posts.holder, c).astype(float) for c in flags})
+        return self._cached(("holders", period), make)

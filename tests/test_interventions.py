@@ -8,7 +8,7 @@ import pytest
 import simpy
 
 from sim.entities import GRADE, ORIGIN, PROFESSION
-from sim.decisions import Decisions, overrides
+from sim.decisions import Decisions, Offer, overrides
 from sim.interventions import REGISTRY
 from sim.model import Model
 from sim.processes import appraisal, entry, recruitment, training, turnover
@@ -306,40 +306,70 @@ def test_intensive_support_withdrawn_takes_away_interims_and_support_and_saves_m
 
 def test_every_intervention_cites_its_recommendation_by_file_and_line():
     import importlib
-    others = {"regional_talent_boards", "national_talent_board", "minimum_term_contracts", "equality_action"}
+    others = {"equality_action"}
     for kind, cls in REGISTRY.items():
-        if kind in others:   # modules of the placement and equality work
+        if kind in others:   # the module of the equality work
             continue
         doc = importlib.import_module(cls.__module__).__doc__
         assert re.search(r"\b00[0-4]:\d+", doc) and re.search(r"\b00[0-4]:\d+", cls.recommendation), kind
 
 
-def test_regional_talent_boards_add_a_pool_and_shorten_planned_searches():
-    iv = make("regional_talent_boards", diversity_kitemark=True)
+def test_regional_talent_boards_keep_regional_pools_and_cover_their_region():
+    iv = make("regional_talent_boards", diversity_kitemark=True, approaches_per_region=7)
     m = model_with(iv)
     appraisal.appraise(m, 2000)  # readiness, as at the first tick
     iv.yearly(m, 2000)
     post = next(p for p in m.posts if p.role == "finance")
-    fields = recruitment.candidate_fields(m, post, 1.0)
-    pool = [f for f in fields if f.route == "talent_pool"]
-    assert len(pool) == 1 and len(pool[0].rows) > 0
-    assert (m.people.region[pool[0].rows] == m.orgs[post.org].region).all()
-    assert (m.people.grade[pool[0].rows] == GRADE["senior_manager"]).all()
-    post.leaving = True
-    assert m.decide(Decisions.search_time, 1.0, post=post) == pytest.approx(0.7)
-    assert m.decide(Decisions.selection_bias, -0.2) == pytest.approx(-0.1)
+    region = m.orgs[post.org].region
+    boards = m.decide(Decisions.placement_boards, [], post=post)
+    assert len(boards) == 1 and boards[0].approaches_left == 7 and len(boards[0].pool) > 0
+    assert (m.people.region[boards[0].pool] == region).all()
+    assert np.isin(m.people.grade[boards[0].pool], (GRADE["senior_manager"], GRADE["executive_director"])).all()
+    assert m.people.ready[boards[0].pool].all()
+    assert m.decide(Decisions.search_time, 1.0, post=post) == 1.0   # no search-time cut for every exit
+    assert m.decide(Decisions.selection_bias, -0.2, stage="interview") == pytest.approx(-0.1)
 
 
-def test_national_talent_board_offers_its_pool_for_chief_executive_posts_only():
+def test_boards_and_the_cadre_build_up_along_their_curve():
+    board = make("regional_talent_boards", approaches_per_region=12, ramp_years=4)
+    m = model_with(board)
+    appraisal.appraise(m, 2000)
+    board.yearly(at(m, 2001), 2001)
+    assert {b.approaches_left for k, b in m.boards.items()} == {3}          # a quarter of the way
+    board.yearly(at(m, 2004), 2004)
+    assert {b.approaches_left for k, b in m.boards.items()} == {12}
+    cadre = make("central_cadre", size=20, ramp_years=2)
+    m = model_with(cadre)
+    appraisal.appraise(m, 2000)
+    cadre.yearly(m, 2000)
+    assert (m.people.view("cadre") != 0).sum() == 0                        # nothing at the start
+    cadre.yearly(at(m, 2001), 2001)
+    assert (m.people.view("cadre") != 0).sum() == 10
+
+
+def test_national_talent_board_covers_chief_executive_posts_only():
     iv = make("national_talent_board", pool_size=5)
     m = model_with(iv)
     appraisal.appraise(m, 2000)
     iv.yearly(m, 2000)
     ceo = ceo_post(m, GOOD)
-    pool = [f for f in recruitment.candidate_fields(m, ceo, 1.0) if f.route == "talent_pool"]
-    assert len(pool) == 1 and 0 < len(pool[0].rows) <= 5 and not pool[0].regional
+    boards = m.decide(Decisions.placement_boards, [], post=ceo)
+    assert len(boards) == 1 and 0 < len(boards[0].pool) <= 5
+    assert (m.people.grade[boards[0].pool] == GRADE["executive_director"]).all()
     finance = next(p for p in m.posts if p.role == "finance")
-    assert not [f for f in recruitment.candidate_fields(m, finance, 1.0) if f.route == "talent_pool"]
+    assert m.decide(Decisions.placement_boards, [], post=finance) == []
+
+
+def test_new_deal_offers_its_package_to_a_nominee_for_a_post_that_comes_with_a_deal():
+    m = model_with(make("new_deal", ramp_years=0))
+    post = ceo_post(m, INADEQUATE)
+    assert m.decide(Decisions.placement_offer, Offer(), post=post, person=0).support
+    director = next(p for p in m.posts if p.org == post.org and not p.is_ceo)
+    assert m.decide(Decisions.placement_offer, Offer(), post=director, person=0) == Offer()   # CEOs only
+    m.after_appointment(post, post.holder)           # the trust now has its deal: no second one
+    assert m.decide(Decisions.placement_offer, Offer(), post=post, person=0) == Offer()
+    m.orgs[post.org].rating = GOOD
+    assert m.decide(Decisions.placement_offer, Offer(), post=post, person=0) == Offer()
 
 
 def test_minimum_term_contracts_slow_early_exits_including_removal():
@@ -353,7 +383,7 @@ def test_minimum_term_contracts_slow_early_exits_including_removal():
 
 
 def test_equality_action_removes_the_bias():
-    assert model_with(make("equality_action")).decide(Decisions.selection_bias, -0.15) == 0.0
+    assert model_with(make("equality_action")).decide(Decisions.selection_bias, -0.15, stage="appraisal") == 0.0
 
 
 # -- common random numbers -------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from sim.interventions import parse
+from sim.model import Model
+from sim.params import ROLES, with_overrides
 from conftest import events_df, run_model, small_params
 
 systems = st.fixed_dictionaries({
@@ -17,6 +20,10 @@ systems = st.fixed_dictionaries({
     "search": st.floats(0.01, 1.5),
     "appointable": st.floats(-1.0, 3.0),
     "feedback": st.floats(0.0, 1.0),
+    "women_apply": st.floats(0.0, 3.0),        # who gets on: application, leaving, interview, finance track
+    "minority_leave": st.floats(0.0, 3.0),
+    "interview_bias": st.floats(-2.0, 0.5),
+    "finance_required": st.booleans(),
 })
 
 
@@ -28,7 +35,11 @@ def build(s):
         recruitment={"interim_probability": {"chief_executive": s["interim"], "director": s["interim"]},
                      "notice_years": {"chief_executive": s["notice"], "director": s["notice"]},
                      "search_years": {"chief_executive": s["search"], "director": s["search"]},
-                     "appointable_score": s["appointable"]},
+                     "appointable_score": s["appointable"],
+                     "application_rate": {"women": {r: s["women_apply"] for r in ROLES}},
+                     "ethnic_minority_interview_bias": s["interview_bias"],
+                     "finance_profession_required": s["finance_required"]},
+        workforce={"leave_rate_ratio": {"ethnic_minority": s["minority_leave"]}},
         performance={"leadership_feedback": s["feedback"]},
     )
 
@@ -62,7 +73,24 @@ def replay_posts(ev, model):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(systems)
 def test_invariants_hold_on_random_small_systems(s):
-    model = run_model(build(s), seed=s["seed"])
+    check_invariants(run_model(build(s), seed=s["seed"]))
+
+
+PLACEMENT = [{"type": "regional_talent_boards", "start": 2001, "approaches_per_region": 50},
+             {"type": "national_talent_board", "start": 2001, "approaches_per_year": 50},
+             {"type": "central_cadre", "start": 2001, "size": 6, "term_years": 1.0, "stop": 2007}]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(systems, st.floats(0.0, 1.0), st.floats(0.0, 0.3))
+def test_invariants_hold_with_placement_and_a_cadre(s, acceptance, inadequate):
+    """Boards, a cadre that stops mid-run, and many challenged trusts."""
+    mix = {"outstanding": 0.03, "good": 0.3, "requires_improvement": 0.67 - inadequate, "inadequate": inadequate}
+    params = with_overrides(build(s), {"system": {"initial_rating_mix": mix}, "placement": {"acceptance": acceptance}})
+    check_invariants(Model(params, seed=s["seed"], interventions=parse(PLACEMENT)).run())
+
+
+def check_invariants(model):
     ev = events_df(model)
     # event times never decrease
     assert np.all(np.diff(ev.time.to_numpy()) >= 0)

@@ -79,7 +79,8 @@ def test_headlines_are_ranked_once_and_read_by_terminal_and_report():
     textout.print_comparison(table, "t", stream=out)
     text = out.getvalue()
     assert all(h.label in text for h in heads)
-    assert "[exec_vacant_or_interim · challenged; share of executive posts; lower is better]" in text
+    assert ("Executive posts vacant or interim, trusts challenged at the time — share of executive posts; lower is "
+            "better  [exec_vacant_or_interim:challenged]") in text
 
 
 def test_verdicts_follow_the_registry():

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import metrics, survival
+from sim import measures, metrics, survival
+from sim.tables import Period, Tables
 
 
 def test_kaplan_meier_median_by_hand():
@@ -86,3 +87,70 @@ def test_summary_table_keeps_every_kpi_and_its_unit():
     assert (table.unit != "").all()
     row = table[(table.kpi == "exec_vacant_or_interim") & (table.group == "all")].iloc[0]
     assert row["2010"] == pytest.approx(0.2) and row["window"] == pytest.approx(0.2)
+
+
+def _two_years():
+    """Two trusts of three posts over 2010-2011. Trust 0 is inadequate at the end of 2010 and good at
+    the end of 2011; trust 1 the other way round. So in 2011 the trusts challenged at the time (1)
+    are not the fixed cohort of 2010 (0)."""
+    orgs = pd.DataFrame([(2010, 0, "inadequate", False), (2010, 1, "good", False),
+                         (2011, 0, "good", False), (2011, 1, "inadequate", True)],
+                        columns=["year", "org", "rating", "special_measures"])
+    states = {(2010, 0): ["vacant", "interim", "substantive"], (2010, 1): ["substantive"] * 3,
+              (2011, 0): ["interim", "substantive", "substantive"], (2011, 1): ["vacant", "vacant", "interim"]}
+    posts = pd.DataFrame([(year, 3 * org + i, org, f"r{i}", -1 if state != "substantive" else 1, state, np.nan)
+                          for (year, org), row in states.items() for i, state in enumerate(row)],
+                         columns=["year", "post", "org", "role", "holder", "state", "appointed"])
+    ev = _events([(2010.3, "departure", 1, 0, 2, "r2", "retire", 5.0),      # a handover: no gap
+                  (2010.3, "appointment", 2, 0, 2, "r2", "external", 0.0),
+                  (2010.5, "departure", 3, 0, 0, "r0", "leave_nhs", 2.0),   # empty 2010.5 to 2011.25
+                  (2011.25, "appointment", 4, 0, 0, "r0", "external", 0.75),
+                  (2011.5, "departure", 5, 1, 3, "r0", "removed", 4.0)])    # still empty when the log ends
+    return Tables(ev, posts, orgs, end=2012.0)
+
+
+def _values(name, tables, period, **settings):
+    from sim.registry import yearly
+    m = measures.REGISTRY[name]
+    return {(g, y): v for _, g, y, v in yearly(m, m.function(tables, period, **settings), period.years)}
+
+
+def test_vacant_plus_interim_is_vacant_or_interim_in_every_group_by_hand():
+    run, period = _two_years(), Period(2010, 2011)
+    both = _values("exec_vacant_or_interim", run, period, cohort_year=2010)
+    vacant = _values("exec_vacant", run, period, cohort_year=2010)
+    interim = _values("exec_interim", run, period, cohort_year=2010)
+    assert both[("all", 2010)] == pytest.approx(2 / 6) and both[("all", 2011)] == pytest.approx(4 / 6)
+    assert vacant[("all", 2011)] == pytest.approx(2 / 6) and interim[("all", 2011)] == pytest.approx(2 / 6)
+    # 2011: challenged at the time = trust 1 (3 of 3 posts empty); fixed cohort of 2010 = trust 0 (1 of 3)
+    assert both[("challenged", 2011)] == 1.0 and both[("challenged_cohort", 2011)] == pytest.approx(1 / 3)
+    assert vacant[("challenged_cohort", 2011)] == 0.0 and interim[("challenged_cohort", 2011)] == pytest.approx(1 / 3)
+    for key, value in both.items():
+        if np.isnan(value):
+            assert np.isnan(vacant[key]) and np.isnan(interim[key])
+        else:
+            assert vacant[key] + interim[key] == pytest.approx(value), key
+
+
+def test_the_cohort_defaults_to_the_year_before_the_period_and_is_fixed_whatever_later_ratings():
+    run = _two_years()
+    by_default = _values("exec_vacant_or_interim", run, Period(2011, 2011))  # cohort: end of 2010
+    assert by_default[("challenged_cohort", 2011)] == pytest.approx(1 / 3)
+    later = _values("exec_vacant_or_interim", run, Period(2010, 2011), cohort_year=2011)  # cohort: trust 1
+    assert later[("challenged_cohort", 2010)] == 0.0 and later[("challenged_cohort", 2011)] == 1.0
+    assert _values("challenged_cohort_trusts", run, Period(2011, 2011))[("challenged_cohort", -1)] == 1.0
+    assert np.isnan(_values("challenged_cohort_trusts", run, Period(2010, 2011))[("challenged_cohort", -1)])  # no 2009
+    posts = _values("exec_posts", run, Period(2010, 2011), cohort_year=2010)
+    assert posts[("all", 2011)] == 6 and posts[("challenged_cohort", 2011)] == 3
+
+
+def test_post_years_without_a_substantive_holder_by_hand():
+    run = _two_years()
+    py = _values("exec_post_years_without_holder", run, Period(2010, 2011), cohort_year=2010)
+    # post 0: empty from 2010.5 to 2011.25 (0.5 + 0.25); post 3: from 2011.5 to the end of the log (0.5);
+    # post 2's handover leaves no gap
+    assert py[("all", 2010)] == pytest.approx(0.5) and py[("all", 2011)] == pytest.approx(0.75)
+    assert py[("challenged_cohort", 2010)] == pytest.approx(0.5)  # trust 0
+    assert py[("challenged_cohort", 2011)] == pytest.approx(0.25)
+    pooled = metrics.value(run, "exec_post_years_without_holder", "all", Period(2010, 2011), {"cohort_year": 2010})
+    assert pooled == pytest.approx((0.5 + 0.75) / 2)  # over two years: the mean a year

@@ -25,19 +25,20 @@ def test_baseline_loads_with_defaults():
 def test_overrides_apply_and_base_inherits(tmp_path):
     write(tmp_path, "parent.yaml", "name: parent\nparams: {turnover: {hazard: {removed: 0.05}}}\nrun: {seed: 9}\n")
     child = write(tmp_path, "child.yaml",
-                  "name: child\nbase: parent.yaml\nparams: {workforce: {women_share: 0.6}}\n")
+                  "name: child\nbase: parent.yaml\nparams: {workforce: {women_share: {nurse: 0.6}}}\n")
     s = load(child)
     assert s.name == "child" and s.run.seed == 9
     assert s.params.turnover.hazard["removed"] == 0.05
     assert s.params.turnover.hazard["leave_nhs"] == 0.05  # untouched entries keep defaults
-    assert s.params.workforce.women_share == 0.6
+    assert s.params.workforce.women_share["nurse"] == 0.6
+    assert s.params.workforce.women_share["finance"] == 0.62  # untouched entries keep defaults
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
     ("name: x\nparamz: {}\n", "paramz", "one of name, title, description, base, params, interventions, run", "paramz"),
     ("name: x\nparams: {turnover: {hazzard: 1}}\n", "params.turnover.hazzard", "one of", "hazzard"),
     ("name: x\nparams: {turnover: {hazard: {leave_nhs: lots}}}\n", "params.turnover.hazard.leave_nhs", "a number", "lots"),
-    ("name: x\nparams: {workforce: {women_share: 1.5}}\n", "params.workforce.women_share", "≤ 1", "1.5"),
+    ("name: x\nparams: {workforce: {women_share: {nurse: 1.5}}}\n", "params.workforce.women_share.nurse", "≤ 1", "1.5"),
     ("name: x\nrun: {seed: -1}\n", "run.seed", "greater than or equal to 0", "-1"),
     ("name: x\nrun: {report_from: 1990}\n", "run", "start_year < report_from < end_year", ""),
     ("description: no name\n", "name", "a value", "nothing"),
@@ -94,14 +95,14 @@ def test_error_in_an_inherited_file_names_that_file(tmp_path):
 
 def test_several_bases_merge_and_later_interventions_replace_earlier(tmp_path):
     write(tmp_path, "a.yaml", "name: a\ninterventions: [{type: new_deal, start: 2020, removal_multiplier: 0.4},"
-                              " {type: mentoring, start: 2021}]\nparams: {workforce: {women_share: 0.4}}\n")
+                              " {type: mentoring, start: 2021}]\nparams: {workforce: {women_share: {doctor: 0.4}}}\n")
     write(tmp_path, "b.yaml", "name: b\ninterventions: [{type: new_deal, start: 2022}]\n"
                               "params: {workforce: {ethnic_minority_share: 0.3}}\n")
     s = load(write(tmp_path, "c.yaml", "name: c\nbase: [a.yaml, b.yaml]\n"))
     by_type = {iv.type: iv for iv in s.interventions}
     assert set(by_type) == {"new_deal", "mentoring"}
     assert by_type["new_deal"].start == 2022 and by_type["new_deal"].removal_multiplier == 0.5
-    assert s.params.workforce.women_share == 0.4 and s.params.workforce.ethnic_minority_share == 0.3
+    assert s.params.workforce.women_share["doctor"] == 0.4 and s.params.workforce.ethnic_minority_share == 0.3
 
 
 def test_json_schema_accepts_the_library_and_rejects_typos():
@@ -125,12 +126,12 @@ def test_a_diamond_of_bases_reads_each_file_once(tmp_path, monkeypatch):
         for side in "ab":
             base = f"base: [l{level - 1}a.yaml, l{level - 1}b.yaml]\n" if level else ""
             write(tmp_path, f"l{level}{side}.yaml", f"name: l{level}{side}\n{base}params: {{workforce: "
-                  f"{{women_share: 0.{level % 9 + 1}}}}}\n")
+                  f"{{women_share: {{nurse: 0.{level % 9 + 1}}}}}}}\n")
     reads = []
     real = scenario.read_yaml
     monkeypatch.setattr(scenario, "read_yaml", lambda path, what: reads.append(path) or real(path, what))
     s = load(tmp_path / "l16a.yaml")
-    assert len(reads) == 33 and s.params.workforce.women_share == 0.8
+    assert len(reads) == 33 and s.params.workforce.women_share["nurse"] == 0.8
 
 
 @pytest.mark.parametrize("text,path,expected,found", [
@@ -140,6 +141,7 @@ def test_a_diamond_of_bases_reads_each_file_once(tmp_path, monkeypatch):
     ("name: /tmp/abs\n", "name", "a name of at most 80", "/tmp/abs"),
     ("name: x\nparams: {}\nparams: {}\n", "line 3, column 1", "each key once", "params"),
     ("name: !!int abc\n", "(document)", "valid YAML values", "cannot build"),
+    ("!!int : x\n", "(document)", "valid YAML values", "cannot build"),   # found by test_input_fuzz
     ("name: x\nparams: " + "[" * 5000 + "]" * 5000 + "\n", "(document)", "valid YAML", "nesting deeper than 40"),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
@@ -176,3 +178,11 @@ def test_a_title_is_for_people_defaults_to_the_name_and_is_not_inherited(tmp_pat
     assert parent.digest == load(write(tmp_path, "q.yaml", "name: p\n")).digest   # changes no result
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         assert load(path).title != load(path).name, f"{path.name}: give it a title a steering group reads"
+
+
+def test_a_title_is_recorded_with_the_results_and_reruns_nothing(tmp_path):
+    from sim.store import run_key
+    a = load(write(tmp_path, "a.yaml", "name: a\ntitle: The first option\n"))
+    assert a.resolved()["title"] == "The first option"      # in experiment.json, for the report
+    retitled = load(write(tmp_path, "a2.yaml", "name: a\ntitle: Another title\n"))
+    assert run_key(retitled, "v") == run_key(a, "v")

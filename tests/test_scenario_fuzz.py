@@ -29,7 +29,7 @@ documents = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_si
 def _valid_mutation():
     """A valid scenario with one value somewhere replaced by something random."""
     base = {"name": "m", "base": "baseline.yaml",
-            "params": {"turnover": {"hazard": {"leave_nhs": 0.03}}, "workforce": {"women_share": 0.5}},
+            "params": {"turnover": {"hazard": {"leave_nhs": 0.03}}, "workforce": {"women_share": {"nurse": 0.5}}},
             "interventions": [{"type": "new_deal", "start": 2020, "removal_multiplier": 0.5}],
             "run": {"seed": 3, "end_year": 2030}}
     paths = [("name",), ("base",), ("params", "turnover", "hazard", "leave_nhs"), ("params", "workforce"),

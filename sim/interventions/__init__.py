@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .base import Intervention
+from .central_cadre import CentralCadre
 from .challenged_roles_offer import ChallengedRolesOffer
 from .clinical_leadership import ClinicalLeadership
 from .equality_action import EqualityAction
@@ -29,7 +30,7 @@ REGISTRY: dict[str, type[Intervention]] = {
     for cls in (NewDeal, ChallengedRolesOffer, GraduateSchemeExpansion, RegionalTalentBoards, NationalTalentBoard,
                 LeadershipProgrammes, ExternalRecruitment, Mentoring, ClinicalLeadership,
                 MinimumTermContracts, ManagementStandards, StandardAppraisal, MidCareerProgramme,
-                EqualityAction, ReducedBurden, IntensiveSupportWithdrawn)
+                EqualityAction, ReducedBurden, IntensiveSupportWithdrawn, CentralCadre)
 }
 
 

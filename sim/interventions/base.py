@@ -16,9 +16,11 @@ at ``start + ramp_years`` along ``ramp_shape`` (linear; step — nothing, then e
 S-curve). The ramp is applied once, here (``decide``): a numeric decision moves from its value
 without the intervention towards the intervention's value in proportion to the strength — a
 multiplier moves from 1 to its setting, an added quantity from 0, a programme's places from
-their baseline number, a talent pool's willingness from 0. An intervention whose effect is not a
-number in proportion (how many new deals are agreed, who must hold a qualification, how long the
-graduate scheme lasts) names those decisions in ``unphased`` and applies ``strength`` itself.
+their baseline number, an added applicant field's willingness from 0. An intervention whose effect
+is not a number in proportion (how many new deals are agreed, who must hold a qualification, how
+long the graduate scheme lasts) names those decisions in ``unphased`` and applies ``strength``
+itself; talent boards and a central cadre apply it in their yearly work, to their approaches a
+year and to the cadre's members.
 """
 
 from __future__ import annotations
@@ -131,6 +133,10 @@ class Intervention(BaseModel, Decisions):
     def appointed(self, model, post, person: int) -> None:
         """``person`` has just started in ``post`` while the intervention is active (default: nothing)."""
 
+    def stopped(self, model) -> None:
+        """At the first 1 January tick after ``stop``: undo any state the intervention keeps in the
+        model (a talent board's pool, a cadre's contracts). Default: nothing."""
+
 
 def _number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
@@ -138,7 +144,7 @@ def _number(x) -> bool:
 
 def phase(before, after, s: float):
     """``after`` at strength ``s`` of the way from ``before``: numbers, tuples of numbers (hazards)
-    and numeric arrays linearly; programmes by their places and capability gain; talent-pool
+    and numeric arrays linearly; programmes by their places and capability gain; applicant
     fields an intervention adds by their willingness. Anything else takes effect in full."""
     if s >= 1.0 or after is before:
         return after

@@ -1,4 +1,11 @@
-"""Minimum-term, centrally held contracts for very senior managers (Rose 2015 rec R18)."""
+"""Minimum-term contracts for chief executives (Rose 2015 rec R18).
+
+Rose R18 (002:42): "Set minimum term centrally held contracts for some very senior managers
+subject to assessment and appraisal". This intervention represents only the minimum term, for
+every chief executive (optionally every executive) from their appointment — wider than "some",
+and not conditional on appraisal: an assumption variant. The centrally held contracts of "some
+very senior managers", deployed and reviewed by appraisal, are the ``central_cadre``.
+"""
 
 from typing import ClassVar, Literal
 
@@ -7,7 +14,7 @@ from .base import Intervention, S, scale_hazards
 
 class MinimumTermContracts(Intervention):
     type: Literal["minimum_term_contracts"] = "minimum_term_contracts"
-    recommendation: ClassVar[str] = "Rose 2015 rec R18"
+    recommendation: ClassVar[str] = "Rose 2015 rec R18 (002:42)"
     mechanism: ClassVar[str] = (
         "Chief executives (optionally all executives) hold a contract for a minimum term: in that "
         "term they are less likely to leave or move, and — the possible downside — less likely to "

@@ -13,7 +13,8 @@ What happens to whom:
   (the ramp raises that number from 0). Incumbents never get one; other executives are not
   covered; a trust has at most one deal at a time.
 - While deals are on offer, a chief-executive search at a challenged trust without one is more
-  attractive (``deal_attractiveness``): candidates know a package comes with the post.
+  attractive (``deal_attractiveness``): candidates know a package comes with the post; a talent
+  board's nominee for it is offered the package (``placement_offer``: support).
 - For ``deal_years`` from the appointment, whatever the trust's rating does: the chief executive
   is less likely to be removed ("space", "firm backing") or to leave, and the trust gets
   improvement support — a share of the calibrated special-measures support, so never more than
@@ -51,7 +52,8 @@ class NewDeal(Intervention):
         "starting package runs for a fixed period whatever the rating — the chief executive is less "
         "likely to be removed or to leave, the trust gets improvement support (a share of the "
         "calibrated special-measures support) and capital; while deals are on offer, chief-executive "
-        "searches at challenged trusts attract more candidates.")
+        "searches at challenged trusts attract more candidates, and a talent board's nominee for such a "
+        "post is offered the package (placement).")
     unit: ClassVar[str] = "deal-year (support); capital is booked per deal"
     unphased: ClassVar[frozenset[str]] = frozenset(DECISIONS)   # the ramp is in the number of deals
 
@@ -114,6 +116,10 @@ class NewDeal(Intervention):
         if deal is None or post.holder != deal.person:
             return rates
         return scale_hazards(rates, leave=self.leave_multiplier, removed=self.removal_multiplier)
+
+    def placement_offer(self, offer, *, model, post, person):
+        # a talent board's nominee for a post that comes with a deal is offered the package
+        return offer._replace(support=True) if self._offers_deal(model, post) else offer
 
     def quality_support(self, value, *, model, org):
         if self._in_force(model, org.id) is None:

@@ -1,55 +1,71 @@
-"""Regional talent boards (Kerr 2018 rec 1.1b; Messenger 2022 rec 5)."""
+"""Regional talent boards that place people into challenged trusts (Kerr 2018 rec 1.1b; Messenger 2022
+rec 5).
+
+Kerr 1.1b (000:124): "Regional Directors will be given responsibility for developing local
+leadership pipelines through Regional Talent Boards … There should be kitemarks for championing
+diversity/ensuring the diversity of the cohort of leaders is proportional to the local
+population". Messenger 5 (004:309-325): a regional career and talent management function to
+"plan – give structure to succession planning wider than can be achieved in individual
+organisations or systems; including moving people with the right skills and experience to where
+they are needed most" (004:321) and "manage talent … matching skills to role and need" (004:324).
+
+Each region's board keeps a pool of its best-appraised ready senior managers and directors
+(refreshed each 1 January) and nominates them for posts at challenged trusts in the region
+(``sim/processes/placement.py``), up to a number of approaches a year; a search ends early only
+when a nominee accepts. Not represented: career advice for every manager (004:322), regional data
+on all managers (004:323), discouraging talent-hoarding (004:324). The kitemark is represented
+for now as less bias in selection, not as a pool proportional to the local population.
+"""
 
 from typing import ClassVar, Literal
 
 import numpy as np
 
 from ..entities import GRADE
-from ..processes.performance import challenged
+from ..params import REGIONS
+from ..processes.placement import REGIONAL, Board, best_ready
 from .base import Intervention, S
-from .talent_pool import best_ready, pool_field
 
 
 class RegionalTalentBoards(Intervention):
     type: Literal["regional_talent_boards"] = "regional_talent_boards"
-    recommendation: ClassVar[str] = "Kerr 2018 rec 1.1b; Messenger 2022 rec 5"
+    recommendation: ClassVar[str] = "Kerr 2018 rec 1.1b (000:124); Messenger 2022 rec 5 (004:309-325)"
     mechanism: ClassVar[str] = (
         "Each year every region's board keeps a pool of its best-appraised ready senior managers and "
-        "directors; pool members are approached for posts in their region (more likely still at "
-        "challenged trusts); succession planning shortens the search for planned departures; an "
-        "optional diversity kitemark reduces bias in selection.")
+        "directors; when a post at a challenged trust in the region falls vacant or its holder gives "
+        "notice, the board nominates pool members and approaches them in turn (placement), within a "
+        "yearly number of approaches; an optional diversity kitemark reduces bias in selection.")
     unit: ClassVar[str] = "region-year"
 
     pool_per_region: int = S(80, "people in each regional pool", ge=0)
-    pool_willingness: float = S(0.15, "probability a pool member applies for a post in the region", ge=0, le=1)
-    challenged_matching: float = S(1.5, "× that probability for challenged trusts", "assumption (Messenger 5)", ge=0)
-    succession_search_multiplier: float = S(0.7, "× search time after a planned exit", ge=0)
-    diversity_kitemark: bool = S(False, "kitemark for diverse leadership cohorts", "Kerr 2018 rec 1.1b")
+    approaches_per_region: int = S(12, "approaches each regional board can make a year",
+                                   "assumption: about one a month", ge=0)
+    diversity_kitemark: bool = S(False, "kitemark for diverse leadership cohorts", "Kerr 2018 rec 1.1b (000:124)")
     kitemark_bias_multiplier: float = S(0.5, "× ethnic-minority selection bias under the kitemark", ge=0)
     cost_per_unit: float = S(1_000_000.0, "£ per region-year (board and talent team)", ge=0)
 
+    def _key(self, region: int) -> str:
+        return f"{self.label}:{region}"
+
     def yearly(self, model, year):
         people = model.people
-        eligible = np.isin(people.view("grade"), (GRADE["senior_manager"], GRADE["executive_director"]))
-        for region in range(len(model.params.system.region_shares)):
-            model.pools[f"talent:region:{region}"] = best_ready(
-                model, eligible & (people.view("region") == region), self.pool_per_region)
+        grades = np.isin(people.view("grade"), (GRADE["senior_manager"], GRADE["executive_director"]))
+        approaches = round(self.approaches_per_region * self.strength(model.env.now))   # the ramp: capacity
+        for region in range(len(REGIONS)):
+            pool = best_ready(model, grades & (people.view("region") == region), self.pool_per_region)
+            model.boards[self._key(region)] = Board(self._key(region), self.label, pool, approaches, rank=REGIONAL)
         super().yearly(model, year)
 
-    def candidate_fields(self, fields, *, model, post, attractiveness):
-        org = model.orgs[post.org]
-        pool = model.pools.get(f"talent:region:{org.region}")
-        if pool is None:
-            return fields
-        w = self.pool_willingness * attractiveness * (self.challenged_matching if challenged(org) else 1.0)
-        field = pool_field(model, pool, post, w)
-        return fields + [field] if field else fields
+    def stopped(self, model):
+        for region in range(len(REGIONS)):
+            model.boards.pop(self._key(region), None)
 
-    def search_time(self, mean, *, model, post):
-        return mean * self.succession_search_multiplier if post.leaving else mean
+    def placement_boards(self, boards, *, model, post):
+        board = model.boards.get(self._key(model.orgs[post.org].region))
+        return boards + [board] if board is not None else boards
 
-    def selection_bias(self, bias, *, model):
+    def selection_bias(self, bias, *, model, stage):
         return bias * self.kitemark_bias_multiplier if self.diversity_kitemark else bias
 
     def units(self, model, year):
-        return len(model.params.system.region_shares)
+        return len(REGIONS)

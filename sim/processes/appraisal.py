@@ -2,10 +2,10 @@
 
 Everyone in a management grade is scored once a year: capability, plus noise whose size is a
 policy lever (standard appraisal and 360° feedback reduce it), plus a group bias against
-ethnic-minority staff (removed by equality action). A person is ready for the next grade when
-the mean of their last three scores clears the grade's threshold — lowered for completers of a
-readiness programme — and they have served the minimum years in grade. Capability grows a
-little with each year of experience.
+ethnic-minority staff (removed by equality action; the bias at interview is in ``equality.py``).
+A person is ready for the next grade when the mean of their last three scores clears the grade's
+threshold — lowered for completers of a readiness programme — and they have served the minimum
+years in grade. Capability grows a little with each year of experience.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def appraise(model, year: int) -> None:
     ap, wf = model.params.appraisal, model.params.workforce
     rows = np.flatnonzero(people.view("alive") & (people.view("grade") >= GRADE["middle_manager"]))
     noise_sd = model.decide(Decisions.appraisal_noise, ap.noise_sd, rows=rows)
-    bias = model.decide(Decisions.selection_bias, ap.ethnic_minority_bias)
+    bias = model.decide(Decisions.selection_bias, ap.ethnic_minority_bias, stage="appraisal")
     noise = model.streams.keyed("appraisal").normal(people.key[rows], year) * noise_sd
     people.capability[rows] += wf.capability_growth
     score = people.capability[rows] + noise + bias * people.ethnic_minority[rows]

@@ -4,7 +4,9 @@ lateral managers, clinicians moving into management, and external senior hires.
 Everyone who enters gets a stable identity (``People.key``): the index-th person of a labelled
 batch, e.g. the 7th graduate of the 2021 cohort. Their traits — trust, sex, ethnicity, capability,
 profession — are keyed draws on that identity, so the same person has the same traits in every
-scenario that creates them, however many others a scenario adds.
+scenario that creates them, however many others a scenario adds. Who is a woman or from an
+ethnic minority depends on profession, region and year (``equality.entry_shares``): the shares
+move the thresholds, never the draws.
 """
 
 from __future__ import annotations
@@ -15,35 +17,45 @@ from ..decisions import Decisions
 from ..entities import GRADE, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE
 from ..params import ORIGINS
 from ..rng import key_of
+from .equality import entry_shares
 
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR, CEO = GRADE["executive_director"], GRADE["chief_executive"]
+CLINICAL = [PROFESSION[p] for p in ("doctor", "nurse", "allied_health")]
 # draw numbers within a person's traits
 ORG, FEMALE, ETHNICITY, CAPABILITY, PROFESSION_DRAW, AGE, ADDITIONAL, EXTRA = range(8)
 
 
-def traits(model, keys: np.ndarray, capability_mean: float, age_mean: float) -> dict[str, np.ndarray]:
-    """The traits of the people with identities ``keys`` (keyed draws: the same in every scenario).
-    Entrants join trusts in proportion to their size."""
+def traits(model, keys: np.ndarray, capability_mean: float, age_mean: float, profession: np.ndarray,
+           org=None) -> dict[str, np.ndarray]:
+    """The traits of the people with identities ``keys`` and professions ``profession`` (keyed
+    draws: the same in every scenario). Entrants join trusts in proportion to their size, unless
+    ``org`` names their trust."""
     wf = model.params.workforce
     draw = model.streams.keyed("traits")
-    org = np.minimum(np.searchsorted(model.org_weight, draw.uniform(keys, ORG)), len(model.orgs) - 1)
+    if org is None:
+        org = np.minimum(np.searchsorted(model.org_weight, draw.uniform(keys, ORG)), len(model.orgs) - 1)
+    org = np.broadcast_to(np.asarray(org, dtype=np.int64), keys.shape)
+    region = model.org_region[org]
+    women, minority = entry_shares(model)
     sd = wf.initial_age_sd if model.env.now == model.params.calendar.start_year else wf.entry_age_sd
     age = np.maximum(18.0, age_mean + sd * draw.normal(keys, AGE))
-    return {"org": org, "region": model.org_region[org],
-            "female": draw.uniform(keys, FEMALE) < wf.women_share,
-            "ethnic_minority": draw.uniform(keys, ETHNICITY) < wf.ethnic_minority_share,
+    return {"org": org, "region": region,
+            "female": draw.uniform(keys, FEMALE) < women[profession],
+            "ethnic_minority": draw.uniform(keys, ETHNICITY) < minority[profession, region],
             "capability": capability_mean + wf.capability_sd * draw.normal(keys, CAPABILITY),
             "born": model.env.now - age}
 
 
-def scored_traits(model, key: int, capability_mean: float) -> tuple[float, bool]:
-    """Capability and ethnic-minority status of the person with identity ``key``, as ``traits``
-    would give them (for scoring an applicant before deciding to hire them)."""
-    wf = model.params.workforce
+def scored_traits(model, key: int, capability_mean: float, profession: int, org: int) -> tuple[float, bool, bool]:
+    """Capability, ethnic-minority status and sex (woman or not) of the person with identity ``key``
+    joining trust ``org`` in ``profession``, as ``traits`` would give them (to score an applicant
+    before hiring them)."""
     draw = model.streams.keyed("traits")
-    return (capability_mean + wf.capability_sd * draw.normal(key, CAPABILITY),
-            draw.uniform(key, ETHNICITY) < wf.ethnic_minority_share)
+    women, minority = entry_shares(model)
+    return (capability_mean + model.params.workforce.capability_sd * draw.normal(key, CAPABILITY),
+            draw.uniform(key, ETHNICITY) < minority[profession, model.org_region[org]],
+            draw.uniform(key, FEMALE) < women[profession])
 
 
 def profession_of(model, keys: np.ndarray, mix: dict) -> np.ndarray:
@@ -57,10 +69,10 @@ def profession_of(model, keys: np.ndarray, mix: dict) -> np.ndarray:
 
 def add_people(model, label: str, n: int, *, grade, origin, capability_mean: float, profession, time: float,
                age_mean: float | None = None, record: bool = True, cause: str | None = None,
-               first: int = 0, indices: np.ndarray | None = None) -> np.ndarray:
+               first: int = 0, indices: np.ndarray | None = None, org=None) -> np.ndarray:
     """Create people ``first`` … ``first + n - 1`` (or ``indices``) of batch ``label``, each attached
-    to a trust; returns their rows. ``profession`` is a code (or codes), or a mix of shares to draw
-    from; ``age_mean`` defaults to the entry age of the route."""
+    to a trust (``org``, or drawn by size); returns their rows. ``profession`` is a code (or codes),
+    or a mix of shares to draw from; ``age_mean`` defaults to the entry age of the route."""
     if n <= 0:
         return np.empty(0, dtype=np.int64)
     if indices is None:
@@ -68,9 +80,10 @@ def add_people(model, label: str, n: int, *, grade, origin, capability_mean: flo
     keys = key_of(label, indices)
     if age_mean is None:
         age_mean = model.params.workforce.entry_age[ORIGINS[origin]]
-    t = traits(model, keys, capability_mean, age_mean)
     if isinstance(profession, dict):
         profession = profession_of(model, keys, profession)
+    profession = np.broadcast_to(np.asarray(profession, dtype=np.int8), keys.shape)
+    t = traits(model, keys, capability_mean, age_mean, profession, org)
     rows = model.people.add(n, key=keys, grade=grade, origin=origin, profession=profession, grade_since=time,
                             entered=time, **t)
     if record:
@@ -126,19 +139,20 @@ def _initial_executives(model, posts: list) -> None:
     draw = model.streams.keyed("traits")
     prof = profession_of(model, keys, wf.ceo_profession_mix if grade == "chief_executive" else wf.profession_mix)
     role = np.array([p.role for p in posts])
+    finance = PROFESSION["finance"] if model.params.recruitment.finance_profession_required \
+        else PROFESSION["non_clinical"]
     prof = np.where(role == "medical", PROFESSION["doctor"], np.where(role == "nursing", PROFESSION["nurse"],
-                    np.where(role == "finance", PROFESSION["non_clinical"], prof))).astype(np.int8)
+                    np.where(role == "finance", finance, prof))).astype(np.int8)
     origins = list(wf.initial_executive_origins)
     cumulative = np.cumsum([wf.initial_executive_origins[o] for o in origins])
     pick = np.minimum(np.searchsorted(cumulative, draw.uniform(keys, EXTRA) * cumulative[-1]), len(origins) - 1)
-    origin = np.where(prof != PROFESSION["non_clinical"], ORIGIN["clinician"],
+    origin = np.where(np.isin(prof, CLINICAL), ORIGIN["clinician"],
                       np.array([ORIGIN[o] for o in origins])[pick]).astype(np.int8)
+    org = np.array([p.org for p in posts])
     rows = add_people(model, label, len(posts), indices=ids, grade=GRADE[grade], origin=origin,
                       capability_mean=wf.initial_capability[grade], profession=prof, time=t0,
-                      age_mean=wf.initial_age[grade], record=False)
-    org = np.array([p.org for p in posts])
+                      age_mean=wf.initial_age[grade], record=False, org=org)
     tenure = np.minimum(-wf.initial_tenure_years * np.log1p(-draw.uniform(keys, EXTRA + 1)), wf.initial_tenure_cap)
-    people.org[rows], people.region[rows] = org, model.org_region[org]
     people.grade_since[rows] = people.appointed[rows] = t0 - tenure
     people.post[rows] = ids.astype(np.int32)
     people.last_role[rows] = [ROLE[r] for r in role]
@@ -180,13 +194,16 @@ def intake(model, year: int) -> int:
 
 
 def start_cohort(model, year: int, record: bool = True) -> None:
-    """A graduate-scheme cohort starts; completion is scheduled for each stream length."""
+    """A graduate-scheme cohort starts; completion is scheduled for each stream length. Trainees on
+    the finance stream are finance professionals."""
     ep = model.params.entry
     n = intake(model, year)
-    rows = add_people(model, f"graduate:{year}", n, grade=TRAINEE, origin=ORIGIN["graduate_scheme"],
-                      capability_mean=ep.graduate_capability_mean, profession=PROFESSION["non_clinical"],
-                      time=model.env.now, record=record)
-    finance = model.streams.keyed("traits").uniform(model.people.key[rows], EXTRA) < ep.graduate_finance_share
+    label = f"graduate:{year}"
+    finance = model.streams.keyed("traits").uniform(key_of(label, np.arange(n, dtype=np.uint64)), EXTRA) \
+        < ep.graduate_finance_share
+    rows = add_people(model, label, n, grade=TRAINEE, origin=ORIGIN["graduate_scheme"],
+                      capability_mean=ep.graduate_capability_mean, time=model.env.now, record=record,
+                      profession=np.where(finance, PROFESSION["finance"], PROFESSION["non_clinical"]))
     general = model.decide(Decisions.graduate_scheme_years, ep.graduate_length, stream="general")
     ends = year + np.where(finance, model.decide(Decisions.graduate_scheme_years, ep.graduate_finance_length,
                                                  stream="finance"), general)
@@ -254,5 +271,5 @@ def fill_senior_pool(model, year: int) -> None:
     model.recorder.events_bulk(now, "promotion", promoted, org=people.org[promoted], value=float(SENIOR),
                                cause="middle_to_senior")
     add_people(model, f"external_senior:{year}", gap - len(promoted), grade=SENIOR, origin=ORIGIN["external"],
-               capability_mean=ep.external_capability["senior_manager"], profession=PROFESSION["non_clinical"],
-               time=now)
+               capability_mean=ep.external_capability["senior_manager"], time=now,
+               profession={"non_clinical": 1.0 - ep.external_finance_share, "finance": ep.external_finance_share})

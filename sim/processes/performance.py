@@ -57,7 +57,8 @@ def build_organisations(model) -> None:
             q = mu + rng.normal(0.0, within_sd)
             size = sp.size_by_type[kind] * float(np.exp(rng.normal(0.0, sp.size_sd) - sp.size_sd ** 2 / 2))
             org = Organisation(id=len(model.orgs), kind=kind, region=region, rating=0, quality=q,
-                               long_run_quality=mu, size=size)
+                               long_run_quality=mu, size=size,
+                               minority_population=sp.ethnic_minority_population[REGIONS[region]])
             org.rating = rate(model, q + rng.normal(0.0, pp.inspection_noise_sd))
             interval = pp.inspection_interval[RATINGS[org.rating]]
             org.next_inspection = model.env.now + rng.uniform(0.0, interval)
@@ -125,7 +126,8 @@ def inspections(model, org: Organisation):
             org.special_measures, org.sm_since = False, float("nan")
         if org.rating != old or org.special_measures != was_in:
             newly_inadequate = org.rating == INADEQUATE and old != INADEQUATE
-            model.after_inspection(org, triggered=newly_inadequate or (org.special_measures and not was_in))
+            model.after_inspection(org, triggered=newly_inadequate or (org.special_measures and not was_in),
+                                   was_challenged=is_challenged(old, was_in))
         interval = pp.inspection_interval[RATINGS[org.rating]]
         org.next_inspection = now + interval * (1.0 + pp.inspection_jitter * jitter)
 
@@ -145,7 +147,7 @@ def special_measures_begin(model):
         if org.rating == INADEQUATE and not org.special_measures \
                 and draw.uniform(org.id) < pp.wellled_inadequate_given_inadequate:
             enter_special_measures(model, org)
-            model.after_inspection(org, triggered=True)
+            model.after_inspection(org, triggered=True, was_challenged=True)   # already rated inadequate
 
 
 def challenged(org: Organisation) -> bool:

@@ -18,8 +18,9 @@ import numpy as np
 
 from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
-from ..params import RATINGS
+from ..params import PROFESSIONS, RATINGS
 from ..rng import key_of
+from . import equality
 from .entry import add_people, scored_traits
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
@@ -119,7 +120,8 @@ def interim_cover(model, post):
 
 # -- searches ---------------------------------------------------------------------------------------
 def search(model, post):
-    """Search rounds until someone appointable accepts, then wait for them to start."""
+    """Search rounds until someone appointable accepts, then wait for them to start. While the first
+    round runs, talent boards may approach their nominees (``model.place``): an acceptance ends it."""
     rp = model.params.recruitment
     draw = model.streams.keyed("recruitment.search")
     people = model.people
@@ -131,7 +133,15 @@ def search(model, post):
                              value=rounds)
         a = attractiveness(model, post)
         mean = model.decide(Decisions.search_time, rp.search_years[level(post)] / a, post=post)
-        yield model.env.timeout(draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds))
+        wait = draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds)
+        began = model.env.now
+        placed = (yield from model.place(post, wait)) if rounds == 1 else None
+        if placed is not None:
+            person, score, route, notice = placed
+            break
+        # the round ends at began + wait whatever the boards did (the difference of two nearby times is
+        # exact, so the end falls on the same float as without boards)
+        yield model.env.timeout(began + wait - model.env.now)
         person, score, route, notice = select(model, post, a, rounds)
         if person >= 0:
             break
@@ -204,7 +214,8 @@ def rebuild_pools(model) -> None:
         "senior:any": np.flatnonzero(seniors),
         "senior:doctor": np.flatnonzero(seniors & (prof == PROFESSION["doctor"])),
         "senior:nurse": np.flatnonzero(seniors & (prof == PROFESSION["nurse"])),
-        "senior:non_clinical": np.flatnonzero(seniors & (prof == PROFESSION["non_clinical"])),
+        "senior:finance": np.flatnonzero(seniors & (prof == PROFESSION["finance"])),
+        "senior:non_clinical": np.flatnonzero(seniors & np.isin(prof, NON_CLINICAL)),
         "director:ready": np.flatnonzero(directors & ready),
         "chief_executive": np.flatnonzero(alive & (grade == CEO) & looking),
     }
@@ -212,8 +223,23 @@ def rebuild_pools(model) -> None:
         model.pools[f"director:{role}"] = np.flatnonzero(directors & (last_role == idx))
 
 
-SENIOR_POOL = {"medical": "senior:doctor", "nursing": "senior:nurse", "finance": "senior:non_clinical"}
-REQUIRED_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"]}
+NON_CLINICAL = [PROFESSION["non_clinical"], PROFESSION["finance"]]
+REQUIRED_PROFESSION = {"medical": PROFESSION["doctor"], "nursing": PROFESSION["nurse"],
+                       "finance": PROFESSION["finance"]}
+
+
+def required_profession(model, role: str) -> int | None:
+    """The profession a holder of ``role`` must have, if any (finance: when the parameter says so)."""
+    if role == "finance" and not model.params.recruitment.finance_profession_required:
+        return None
+    return REQUIRED_PROFESSION.get(role)
+
+
+def _senior_pool(model, role: str) -> str:
+    need = required_profession(model, role)
+    if need is not None:
+        return f"senior:{PROFESSIONS[need]}"
+    return "senior:non_clinical" if role == "finance" else "senior:any"
 
 
 class Field(NamedTuple):
@@ -239,26 +265,27 @@ def candidate_fields(model, post, a: float) -> list[Field]:
                         w("unattached")),
                   Field("lateral_move", pools["chief_executive"], CEO, w("chief_executive"), w("unattached"))]
     else:
-        fields = [Field("internal_promotion", pools[SENIOR_POOL.get(post.role, "senior:any")], SENIOR,
+        fields = [Field("internal_promotion", pools[_senior_pool(model, post.role)], SENIOR,
                         w("senior_manager")),
                   Field("lateral_move", pools[f"director:{post.role}"], DIRECTOR, w("executive_director"),
                         w("unattached"))]
     return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
 
-def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
-    """The people of ``field`` who apply for ``post``: eligible, still available and willing.
+def _willing(model, field: Field, post, search: tuple, need: int | None, group: tuple | None) -> np.ndarray:
+    """The people of ``field`` who apply for ``post``: eligible (of profession ``need``, if any),
+    still available and willing.
 
     Each applies with the field's probability (× other_region_factor outside their region for
-    regional fields), by a draw keyed on (person, search): the same person faces the same draw
-    in every scenario, so eligibility can be checked before drawing.
+    regional fields; × their group's application rate, ``group``, unless None), by a draw keyed on
+    (person, search): the same person faces the same draw in every scenario, so eligibility can be
+    checked before drawing.
     """
     people = model.people
     rows = field.rows
     # alive, not reserved, not leaving, still in the grade; the holder of this post is leaving (its
     # search is open), so they are excluded too
     rows = rows[people.available[rows] == field.grade]
-    need = REQUIRED_PROFESSION.get(post.role)
     if need is not None:
         rows = rows[people.profession[rows] == need]
     if not len(rows):
@@ -266,6 +293,8 @@ def _willing(model, field: Field, post, search: tuple) -> np.ndarray:
     w = min(1.0, field.w / model.params.recruitment.open_to_move) if field.open_only else field.w
     if field.grade >= DIRECTOR:  # executives without a post are looking: they apply more readily
         w = np.where(people.post[rows] < 0, field.w_free, w)
+    if group is not None:
+        w = w * equality.by_group(people, rows, *group)
     if field.regional:
         w = np.where(people.region[rows] == model.orgs[post.org].region, w,
                      w * model.params.recruitment.other_region_factor)
@@ -280,50 +309,71 @@ def select(model, post, a: float, round_: int = 1):
     interview = model.streams.keyed("recruitment.interview")
     rows, routes = [], []
     fields = candidate_fields(model, post, a)
+    need, group = required_profession(model, post.role), equality.application_rates(model, post.role)
     for field in fields:
-        r = _willing(model, field, post, search)
+        r = _willing(model, field, post, search, need, group)
         rows.append(r)
         routes += [field.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes = rows[first], [routes[i] for i in first]
-    bias = model.decide(Decisions.selection_bias, model.params.appraisal.ethnic_minority_bias)
+    bias = equality.interview_bias(model)
+    minority = people.ethnic_minority[rows]
     scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(*search, first=people.keymix[rows]) \
-        + bias * people.ethnic_minority[rows]
-    lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
-    n_ext = interview.poisson(lam, *search)
+        + bias * minority
+    reward = model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post)
+    if reward:  # people credited with a challenged posting (sim/processes/careers.py)
+        scores = scores + reward * people.credited[rows]
     grade = "chief_executive" if post.is_ceo else "executive_director"
-    label = f"external:{post.id}:{post.succession}:{round_}"
     age = model.params.workforce.external_executive_entry_age
-    all_scores = scores
-    if n_ext:  # applicants from outside the NHS: scored on the traits they would join with
-        ext_scores = []
-        for k in range(n_ext):
-            key = key_of(label, k)
-            capability, minority = scored_traits(model, key, model.params.entry.external_capability[grade])
-            ext_scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * minority)
-        all_scores = np.concatenate([scores, ext_scores])
+    prof = PROFESSION["non_clinical"] if need is None else need
+    label, picked, ext_scores, ext_minority = _external_applicants(model, post, a, search, bias, grade, prof)
+    all_scores = np.concatenate([scores, ext_scores]) if picked else scores
     if len(all_scores) == 0:
         return -1, np.nan, "", 0.0
+    equality.record_shortlist(model, post, len(all_scores), int(np.count_nonzero(minority)) + sum(ext_minority))
     best = int(np.argmax(all_scores))
     if all_scores[best] < rp.appointable_score:
         return -1, np.nan, "", 0.0
     if best >= len(rows):  # an external hire joins the pipeline at offer
-        k = best - len(rows)
-        prof = REQUIRED_PROFESSION.get(post.role, PROFESSION["non_clinical"])
+        k = picked[best - len(rows)]
         person = int(add_people(model, label, 1, first=k, grade=GRADE[grade], origin=ORIGIN["external"],
                                 capability_mean=model.params.entry.external_capability[grade], profession=prof,
-                                time=model.env.now, age_mean=age, record=False)[0])
-        people.org[person], people.region[person] = post.org, model.orgs[post.org].region
+                                time=model.env.now, age_mean=age, record=False, org=post.org)[0])
         model.recorder.event(model.env.now, "entry", person=person, org=post.org, cause="external",
                              value=float(GRADE[grade]))
         return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
     person = int(rows[best])
-    if people.post[person] < 0:
-        notice = rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
-        route = "unattached" if people.grade[person] >= DIRECTOR else routes[best]
-    else:
-        notice = rp.notice_years[level(model.posts[people.post[person]])]
-        route = routes[best]
-    return person, float(all_scores[best]), route, notice
+    route = "unattached" if people.post[person] < 0 and people.grade[person] >= DIRECTOR else routes[best]
+    return person, float(all_scores[best]), route, notice_of(model, person)
+
+
+def notice_of(model, person: int) -> float:
+    """Years before ``person`` can start a new post: the notice on their own post, if they hold one."""
+    rp, people = model.params.recruitment, model.people
+    if people.post[person] >= 0:
+        return rp.notice_years[level(model.posts[people.post[person]])]
+    return rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
+
+
+def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int):
+    """Applicants from outside the NHS in a round, scored on the traits they would join with: (their
+    batch label, their indices in it, interview scores, ethnic-minority flags). A group more (less)
+    willing to apply raises (thins) the Poisson stream of applicants."""
+    rp = model.params.recruitment
+    interview = model.streams.keyed("recruitment.interview")
+    lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
+    scale = equality.external_scale(model, post.role)
+    label = f"external:{post.id}:{post.succession}:{search[2]}"
+    picked, scores, minority = [], [], []
+    for k in range(interview.poisson(lam * scale, *search)):
+        key = key_of(label, k)
+        capability, em, female = scored_traits(model, key, model.params.entry.external_capability[grade], prof,
+                                               post.org)
+        if not equality.applies(model, key, search, female, em, post.role, scale):
+            continue
+        picked.append(k)
+        scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * em)
+        minority.append(em)
+    return label, picked, scores, minority

@@ -20,6 +20,7 @@ import numpy as np
 from ..decisions import Decisions
 from ..entities import GRADE, ORIGIN
 from ..params import CAUSES, RATINGS
+from . import equality
 
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR = GRADE["executive_director"]
@@ -51,7 +52,8 @@ def hazards(model, post) -> tuple[float, float, float, float]:
     z = score - model.params.appraisal.ready_threshold["executive_director"] if np.isfinite(score) else 0.0
     performance = math.exp(-tp.removal_appraisal_effect * z)
     h = tp.hazard
-    rates = (retirement_rate(model, float(now - people.born[holder])), h["leave_nhs"] * role * risk * leave,
+    group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
+    rates = (retirement_rate(model, float(now - people.born[holder])), h["leave_nhs"] * role * risk * leave * group,
              h["move_trust"] * role * risk, h["removed"] * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
 
@@ -127,7 +129,8 @@ def after_inspection(model, org, triggered: bool) -> None:
 
 
 def feeder_leavers(model, year: int) -> None:
-    """Trainees and managers leave the NHS at yearly rates; unplaced executives give up."""
+    """Trainees and managers leave the NHS at yearly rates (by sex and ethnicity where the
+    parameters say so); unplaced executives give up."""
     people, now = model.people, model.env.now
     rates = model.params.workforce.leave_rate
     alive = people.view("alive") & ~people.view("reserved")
@@ -139,6 +142,7 @@ def feeder_leavers(model, year: int) -> None:
     recent_grad = (people.view("origin") == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
         & (now - people.view("trainee_end") < ep.graduate_early_years)
     rate[recent_grad] += model.decide(Decisions.graduate_early_leave_rate, ep.graduate_early_leave_rate)
+    rate *= equality.leave_multiplier(model, slice(None, people.n))
     unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
     feeder = alive & (grade <= SENIOR)

@@ -1,0 +1,80 @@
+"""Measures of placement into challenged trusts and of careers after a challenged posting.
+
+Declared like every other measure (``sim/measures.py`` explains how, and imports this module so
+that the registry holds them all). "Challenged" is read at the moment of each event from the
+inspections and special-measures events of the log (``Tables.challenged_at``), not from a
+year-end snapshot: a trust that improved in June was challenged for an appointment in May.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .registry import HIGHER, NEITHER, RATIO, Setting, measure, ratio
+from .tables import Period, Tables
+
+EPS = 1e-9
+
+
+@measure(unit="share of appointments", better=NEITHER, label="Appointments at challenged trusts made by placement",
+         groups=("all",), reduce=RATIO)
+def placement_share(run: Tables, period: Period) -> pd.DataFrame:
+    """Appointments in the year at trusts challenged at that moment (rated inadequate or in special
+    measures) whose appointee a talent board or a central cadre placed (route ``placement``)."""
+    ev = run.events_in(period)
+    app = ev[ev.kind == "appointment"]
+    app = app[run.challenged_at(app.org, app.time)]
+    return ratio(app.year, app.cause == "placement")
+
+
+@measure(unit="share of approaches", better=NEITHER, label="Nominees accepting a placement",
+         groups="all, each board", reduce=RATIO)
+def placement_acceptance(run: Tables, period: Period) -> pd.DataFrame:
+    """Approaches to nominees in the year that were accepted, of all approaches made by talent boards
+    and central cadres; all boards, and each board (the intervention's name)."""
+    ev = run.events_in(period)
+    ap = ev[ev.kind == "approach"]
+    boards = sorted(str(b) for b in ap.cause.unique())
+    return ratio(ap.year, ap.value, groups={"all": None, **{b: (ap.cause == b).to_numpy() for b in boards}})
+
+
+@measure(unit="share of leavers", better=HIGHER, label="Leaders of challenged trusts who step up later",
+         groups=("all", "credited", "not_credited"), reduce=RATIO, settings={"within_years": Setting(number=float)})
+def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: float = 3.0) -> pd.DataFrame:
+    """Executives who left a challenged posting in the year — a post at a trust challenged when they
+    started or when they left, or a posting credited to them (career reward) — and within
+    ``within_years`` (default 3) of leaving were appointed to a chief-executive post after a
+    director post, or to a post at a larger trust at the same level or higher; all such leavers,
+    and split by whether the posting was credited. Leavers whose follow-up would end after the
+    run are left out."""
+    sp = run.spells(run.end)
+    left = sp[sp.observed & (sp.stop >= period.start) & (sp.stop < period.end)
+              & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
+    left = left.assign(row=np.arange(len(left)))
+    ev = run.events
+    credits = ev.loc[ev.kind == "career_credit", ["person", "post", "time"]]
+    spans = left[["row", "person", "post", "start", "stop"]].merge(credits, on=["person", "post"])
+    credited = np.zeros(len(left), dtype=bool)
+    credited[spans.row[(spans.time >= spans.start - EPS) & (spans.time <= spans.stop + EPS)].unique()] = True
+    was_challenged = run.challenged_at(left.org, left.start) | run.challenged_at(left.org, left.stop) | credited
+    stepped = np.zeros(len(left), dtype=bool)
+    stepped[_stepped_up(run, left, within_years)] = True
+    year = np.floor(left.stop.to_numpy()).astype(int)
+    return ratio(year, stepped, groups={"all": was_challenged, "credited": was_challenged & credited,
+                                        "not_credited": was_challenged & ~credited})
+
+
+def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndarray:
+    """Rows of ``left`` whose holder, within ``within_years`` of leaving, became a chief executive
+    after a director post or took a post at a larger trust at the same level or higher."""
+    ev = run.events
+    app = ev.loc[ev.kind == "appointment", ["time", "person", "org", "role"]]
+    later = left[["row", "person", "org", "role", "stop"]].merge(app, on="person", suffixes=("", "_next"))
+    later = later[(later.time >= later.stop - EPS) & (later.time <= later.stop + within_years + EPS)]
+    size = (run.organisations.groupby("org")["size"].first() if "size" in run.organisations
+            else pd.Series(dtype=float))
+    larger = size.reindex(later.org_next).to_numpy() > size.reindex(later.org).to_numpy()
+    to_ceo = (later.role_next == "chief_executive").to_numpy()
+    was_ceo = (later.role == "chief_executive").to_numpy()
+    return later.row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))].unique()
