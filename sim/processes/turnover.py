@@ -90,11 +90,11 @@ def schedule_exits(model, posts, until: float) -> None:
             k += 1
             acc += rates[k]
         cause = CAUSES[k]
-        model.process(_exit_at, post, post.exit_token, wait, cause, u_abrupt < abrupt_share[cause])
+        model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < abrupt_share[cause])
 
 
-def _exit_at(model, post, token, delay, cause, abrupt):
-    yield model.env.timeout(delay)
+def _exit(model, post, token, cause, abrupt):
+    """A drawn exit comes due: it happens unless the post changed hands or the draw was voided."""
     if post.exit_token == token and post.holder >= 0 and not post.leaving:
         model.start_exit(post, cause, abrupt)
 
@@ -120,7 +120,7 @@ def after_inspection(model, org, triggered: bool) -> None:
             if draw.uniform(key, post.id, moment, 0) < p:
                 delay = tp.removal_after_inspection_years * draw.uniform(key, post.id, moment, 1)
                 post.exit_token += 1
-                model.process(_exit_at, post, post.exit_token, delay, "removed_after_inspection", True)
+                model.after(delay, _exit, post, post.exit_token, "removed_after_inspection", True)
                 removing.add(post.id)
     rest = [p for p in posts if p.id not in removing and p.holder >= 0 and not p.leaving]
     for post in rest:   # they face the new hazards from now: their earlier draws are void
