@@ -68,12 +68,12 @@ class Recorder:
     def event(self, time, kind, person=-1, org=-1, post=-1, role="", cause="", value=float("nan")):
         ev, codes = self._ev, self._codes
         ev["time"].append(time)
-        ev["kind"].append(_code(codes["kind"], kind))
+        ev["kind"].append(codes["kind"].get(kind) or _code(codes["kind"], kind))
         ev["person"].append(person)
         ev["org"].append(org)
         ev["post"].append(post)
-        ev["role"].append(_code(codes["role"], role))
-        ev["cause"].append(_code(codes["cause"], cause))
+        ev["role"].append(codes["role"].get(role) or _code(codes["role"], role))
+        ev["cause"].append(codes["cause"].get(cause) or _code(codes["cause"], cause))
         ev["value"].append(value)
 
     def events_bulk(self, time, kind, persons, org=None, cause="", value=None):
