@@ -48,8 +48,8 @@ def hazards(model, post) -> tuple[float, float, float, float]:
     role = tp.role_multiplier[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
-    score = people.appraisal[holder]
-    z = score - model.params.appraisal.ready_threshold["executive_director"] if np.isfinite(score) else 0.0
+    score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
+    z = score - model.params.appraisal.ready_threshold["executive_director"] if math.isfinite(score) else 0.0
     performance = math.exp(-tp.removal_appraisal_effect * z)
     h = tp.hazard
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
