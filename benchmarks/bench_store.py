@@ -40,7 +40,7 @@ from sim.runner import run_one  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import before  # noqa: E402
 
-BEFORE = "33ba56d"   # main before the store read its runs with pyarrow.dataset
+BEFORE = "44095bc"   # main before this branch: the store read every run file at every precision round
 KPI = ("exec_vacant_or_interim", "all")
 
 
@@ -52,19 +52,24 @@ class Version:
         self.Store = before.module(pkg, "store").Store
         self.experiment = before.module(pkg, "experiment")
         self.Task = before.module(pkg, "tasks").Task
+        self.cohort = before.module(pkg, "cohort")
 
     def pair(self):
-        return self.load(ROOT / "scenarios" / "baseline.yaml"), self.load(ROOT / "scenarios" / "new_deal.yaml")
+        """The baseline and the new deal as ``compare`` stores them (with their common cohort year)."""
+        pair = [self.load(ROOT / "scenarios" / "baseline.yaml"), self.load(ROOT / "scenarios" / "new_deal.yaml")]
+        return tuple(self.cohort.align(pair, True)[0])
 
     def synthesise(self, out: Path, kpis, reps: int) -> None:
         """Store ``reps`` perturbed copies of ``kpis`` for the baseline and the new deal."""
         pair = self.pair()
         rng = np.random.default_rng(0)
         seed = pair[0].run.seed
+        fixed = (kpis.kpi == "challenged_cohort_trusts").to_numpy()   # the same cohort in both, as in real runs
         with self.Store(out, list(pair), seed, baseline=pair[0].name) as store:
             for s in pair:
                 for r in range(reps):
-                    noisy = kpis.assign(value=kpis.value * (1 + 0.05 * rng.standard_normal(len(kpis))))
+                    noise = np.where(fixed, 0.0, 0.05 * rng.standard_normal(len(kpis)))
+                    noisy = kpis.assign(value=kpis.value * (1 + noise))
                     store.save(s.name, r, seed, noisy, None)
 
     def time_compare(self, out: Path, reps: int) -> float:
