@@ -64,9 +64,9 @@ def distance(mean: float, t: Target) -> float:
 
 
 def loss(means: dict[str, float], targets: list[Target]) -> float:
-    """Sum of squared distances over the independent targets (figures reproduced by construction
-    are inputs, not evidence, and are left out)."""
-    return float(sum(distance(means.get(t.id), t) ** 2 for t in targets if t.independent))
+    """Sum of squared distances over the fitted targets (figures reproduced by construction are
+    inputs, not evidence; held-out figures check the fit out of sample: both are left out)."""
+    return float(sum(distance(means.get(t.id), t) ** 2 for t in targets if t.fitted))
 
 
 nested = nest  # {'a.b.c': 1} → {'a': {'b': {'c': 1}}}
@@ -204,13 +204,20 @@ class Fit:
     parameters: pd.DataFrame   # one row per free parameter
 
     @property
-    def independent(self) -> pd.DataFrame:
-        return self.table[self.table.independent]
+    def fitted(self) -> pd.DataFrame:
+        return self.table[self.table.fitted]
+
+    @property
+    def held_out(self) -> pd.DataFrame:
+        return self.table[self.table.held_out != ""]
 
     @property
     def score(self) -> str:
-        """'N of M independent targets inside tolerance'."""
-        return f"{int(self.independent.inside.sum())} of {len(self.independent)} independent targets inside tolerance"
+        """'N of M independent targets inside tolerance' over the fitted ones (and how the held-out
+        ones fare, apart)."""
+        text = f"{int(self.fitted.inside.sum())} of {len(self.fitted)} independent targets inside tolerance"
+        held = self.held_out
+        return text + (f"; held out of the fit: {int(held.inside.sum())} of {len(held)}" if len(held) else "")
 
 
 def assess(setup: Setup, study, reps: int) -> Fit:
@@ -226,7 +233,7 @@ def assess(setup: Setup, study, reps: int) -> Fit:
                      "low": low, "high": high, "sim_mean": mean, "sim_ci": half_width(v),
                      "inside": bool(low <= mean <= high) if np.isfinite(mean) else False,
                      "distance": distance(mean, t), "source": t.source.title, "independent": t.independent,
-                     "reproduced": t.reproduced})
+                     "fitted": t.fitted, "reproduced": t.reproduced, "held_out": t.held_out})
     near = near_best(study)
     prows = []
     for p in setup.parameters:

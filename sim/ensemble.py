@@ -2,7 +2,7 @@
 
 A calibration is not one point. Every trial of the study recorded its simulated mean for every
 target; the ensemble keeps the trials whose means fall inside the tolerance of **every
-independent target** (an approximate-Bayesian-computation rejection rule whose tolerances are
+fitted target** (an approximate-Bayesian-computation rejection rule whose tolerances are
 the published ones). If fewer than ``minimum`` trials pass, it keeps the ``minimum`` trials with the
 smallest worst-target distance and says so in its rule.
 
@@ -36,10 +36,10 @@ def select(study, targets, parameters, minimum: int = MINIMUM) -> tuple[pd.DataF
     """The kept trials (one row each) and a description of the rule that kept them."""
     from optuna.trial import TrialState
     from .calibrate import distance
-    independent = [t for t in targets if t.independent]
+    fitted = [t for t in targets if t.fitted]
     rows = []
     for trial in study.get_trials(states=(TrialState.COMPLETE,)):
-        dist = [distance(trial.user_attrs.get(t.id), t) for t in independent]
+        dist = [distance(trial.user_attrs.get(t.id), t) for t in fitted]
         row = {"trial": trial.number, "loss": trial.value, "worst_distance": max(dist) if dist else 0.0}
         row.update({p.path: trial.params.get(p.path, np.nan) for p in parameters})
         row.update({f"target:{t.id}": trial.user_attrs.get(t.id, np.nan) for t in targets})
@@ -49,15 +49,15 @@ def select(study, targets, parameters, minimum: int = MINIMUM) -> tuple[pd.DataF
         return frame, {"trials": 0, "accepted": 0, "rule": "no trials"}
     inside = frame.worst_distance <= 1.0
     if inside.sum() >= minimum:
-        kept, rule = frame[inside], "every independent target's mean inside its published tolerance"
+        kept, rule = frame[inside], "every fitted target's mean inside its published tolerance"
     else:
         kept = frame.nsmallest(minimum, "worst_distance")
-        rule = (f"only {int(inside.sum())} trials had every independent target inside its tolerance, so the "
+        rule = (f"only {int(inside.sum())} trials had every fitted target inside its tolerance, so the "
                 f"{minimum} with the smallest worst-target distance (largest kept: "
                 f"{kept.worst_distance.max():.2f} tolerances)")
     info = {"trials": int(len(frame)), "accepted": int(len(kept)), "rule": rule,
             "inside_all": int(inside.sum()), "parameters": [p.path for p in parameters],
-            "independent_targets": [t.id for t in independent]}
+            "fitted_targets": [t.id for t in fitted]}
     return kept.sort_values("worst_distance").reset_index(drop=True), info
 
 

@@ -380,6 +380,11 @@ class RecruitmentParams(Group):
         "× the probability of applying for an executive post of each role, for members of the group",
         "neutral: no published application rates by sex or ethnicity for board posts; Future-Focused Finance 2016: "
         "women in NHS finance 28% more likely than men to report barriers that stopped them applying for promotion")
+    women_application: float = P(
+        1.0, "× the probability that a woman applies for an executive post of any role, relative to a man (on top of "
+        "application_rate)", "fitted by calibration to women's share of chief executives and directors (Sealy 2017); "
+        "Future-Focused Finance 2016: women in NHS finance 28% more likely than men to report barriers that stopped "
+        "them applying for promotion", gt=0, le=10)
     finance_profession_required: bool = P(
         True, "whether the finance-director post needs a finance professional (else any non-clinical manager)",
         "assumption: trust finance directors are qualified accountants; HFMA 2017: 28% of finance directors women "

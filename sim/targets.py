@@ -55,11 +55,18 @@ class Target(BaseModel):
     reproduced: str = Field("", description="if the model reproduces this figure by construction (an input, "
                                             "e.g. a cut-point set from it), why: it is shown but not fitted or "
                                             "counted")
+    held_out: str = Field("", description="if this figure is kept out of the fit to check the calibrated model "
+                                          "out of sample, why: it is shown and scored apart, never fitted")
 
     @property
     def independent(self) -> bool:
         """Whether matching this figure is evidence of fit (it is not an input restated)."""
         return not self.reproduced
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the calibration fits this figure: independent and not held out."""
+        return self.independent and not self.held_out
 
     @property
     def period(self) -> Period:

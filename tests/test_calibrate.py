@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import calibrate, ensemble
@@ -91,6 +92,18 @@ def test_inputs_reproduced_are_shown_but_not_counted():
     assert fitted.independent and not restated.independent
     # far outside its tolerance, the restated input adds nothing to the loss
     assert calibrate.loss({"fitted": 0.2, "restated": 5.0}, [fitted, restated]) == 0.0
+
+
+def test_held_out_figures_are_scored_apart_and_never_fitted():
+    fitted = target("fitted", 0.2, 0.1, 0.3)
+    held = target("held", 0.5, 0.4, 0.6).model_copy(update={"held_out": "the 2020 figure checks the 2017 fit"})
+    assert held.independent and not held.fitted and fitted.fitted
+    assert calibrate.loss({"fitted": 0.2, "held": 5.0}, [fitted, held]) == 0.0
+    table = pd.DataFrame([{"id": "fitted", "inside": True, "independent": True, "fitted": True, "held_out": ""},
+                          {"id": "held", "inside": False, "independent": True, "fitted": False,
+                           "held_out": "why"}])
+    fit = calibrate.Fit({}, 0.0, 1, table, pd.DataFrame())
+    assert fit.score == "1 of 1 independent targets inside tolerance; held out of the fit: 0 of 1"
 
 
 def test_a_best_value_near_an_end_of_its_range_is_flagged():

@@ -45,6 +45,10 @@ def test_overrides_apply_and_base_inherits(tmp_path):
     ("name: x\nparams: [1, 2]\n", "params", "valid dictionary", "[1, 2]"),
     ("name: [unclosed\n", "line 2", "valid YAML", "expected"),
     ("- just a list\n", "(document)", "a mapping", "found a list"),
+    ("name: x\ninterventions: [{type: new_deal, name: d}, {type: mentoring, name: d}]\n", "interventions[1].name",
+     "a name no other intervention here uses (interventions[0] is already named 'd')", "'d'"),
+    ("name: x\ninterventions: [{type: mentoring}, {type: mentoring}]\n", "interventions[1].name",
+     "already named 'mentoring'", "'mentoring'"),
 ])
 def test_mistakes_name_file_path_expected_and_found(tmp_path, text, path, expected, found):
     f = write(tmp_path, "bad.yaml", text)

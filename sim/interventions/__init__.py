@@ -51,11 +51,16 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
     """Validate a list of intervention entries from a scenario file."""
     if not isinstance(items, list):
         raise InterventionError(where, "a list of interventions", items)
-    parsed = []
+    parsed, seen = [], {}
     for i, item in enumerate(items):
         path = f"{where}[{i}]"
         if not isinstance(item, dict):
             raise InterventionError(path, "a mapping with a 'type'", item)
+        name = label(item)
+        if name in seen:  # results are labelled by name: two under one name would be merged in every table
+            raise InterventionError(f"{path}.name", f"a name no other intervention here uses ({where}[{seen[name]}] "
+                                    f"is already named {name!r})", name)
+        seen[name] = i
         kind = item.get("type")
         if not isinstance(kind, str) or kind not in REGISTRY:
             raise InterventionError(f"{path}.type", "one of " + ", ".join(REGISTRY), kind)
