@@ -12,6 +12,7 @@ holds a post gives notice on it, which opens the next vacancy in the chain.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -106,10 +107,10 @@ def interim_cover(model, post) -> None:
     """Perhaps find an interim for a post left without a substantive holder (after a delay)."""
     draw = model.streams.keyed("recruitment.interim")
     u = draw.uniform(post.id, post.succession, 0)
-    delay = draw.exponential(model.params.recruitment.interim_delay_years, post.id, post.succession, 1)
     p = model.decide(Decisions.interim_probability, model.params.recruitment.interim_probability[level(post)],
                      post=post)
-    if u < p:
+    if u < p:   # keyed draws: drawing the delay only when it is needed changes no number
+        delay = draw.exponential(model.params.recruitment.interim_delay_years, post.id, post.succession, 1)
         model.after(delay, _interim_starts, post)
 
 
@@ -189,7 +190,7 @@ def appoint(model, post, person: int, route: str) -> None:
     model.recorder.event(now, "appointment", person=person, org=post.org, post=post.id, role=post.role,
                          cause=route, value=gap)
     model.after_appointment(post, person)
-    next_tick = float(np.floor(now + 1e-9) + 1.0)
+    next_tick = math.floor(now + 1e-9) + 1.0
     model.schedule_exits([post], until=next_tick)
 
 
