@@ -61,20 +61,22 @@ class Recorder:
         # events); kind, role and cause as codes of the strings in the order they first appear
         self._ev = {name: array(NUMBERS.get(name, "i")) for name in EVENT_COLUMNS}
         self._codes: dict[str, dict[str, int]] = {name: {} for name in TEXTS}
+        self._appends = tuple(self._ev[name].append for name in EVENT_COLUMNS)   # ~100,000 calls a run
         self._posts: list[pa.Table] = []   # one table a year
         self._orgs: list[tuple] = []
         self._pipeline: list[pa.Table] = []
 
     def event(self, time, kind, person=-1, org=-1, post=-1, role="", cause="", value=float("nan")):
-        ev, codes = self._ev, self._codes
-        ev["time"].append(time)
-        ev["kind"].append(codes["kind"].get(kind) or _code(codes["kind"], kind))
-        ev["person"].append(person)
-        ev["org"].append(org)
-        ev["post"].append(post)
-        ev["role"].append(codes["role"].get(role) or _code(codes["role"], role))
-        ev["cause"].append(codes["cause"].get(cause) or _code(codes["cause"], cause))
-        ev["value"].append(value)
+        add_time, add_kind, add_person, add_org, add_post, add_role, add_cause, add_value = self._appends
+        kinds, roles, causes = self._codes.values()
+        add_time(time)
+        add_kind(kinds.get(kind) or _code(kinds, kind))
+        add_person(person)
+        add_org(org)
+        add_post(post)
+        add_role(roles.get(role) or _code(roles, role))
+        add_cause(causes.get(cause) or _code(causes, cause))
+        add_value(value)
 
     def events_bulk(self, time, kind, persons, org=None, cause="", value=None):
         """Record many events of one kind at once (e.g. a yearly cohort)."""
