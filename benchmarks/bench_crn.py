@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # benchmark this checkout, whatever is installed
 
 OPTIONS = ("new_deal", "regional_talent_boards")
-MEASURES = [("exec_vacant_or_interim", "challenged"), ("exec_vacant_or_interim", "all"),
+MEASURES = [("exec_vacant_or_interim", "challenged"), ("exec_vacant_or_interim", "challenged_cohort"),
+            ("exec_vacant_or_interim", "all"),
             ("trusts_without_substantive_ceo", "all"), ("ceo_median_time_in_post", "all")]
-GOAL = 0.5  # for vacancy at challenged trusts (issue 9)
+GOAL = 0.5  # for vacancy at challenged trusts (issue 9); the fixed cohort (issue 11) is the headline
 
 
 def ratios(values, baseline: str, options, measures) -> list[dict]:
@@ -66,7 +67,7 @@ def main() -> int:
     for r in rows:
         print(f"{r['option']:<24}{r['kpi'] + ' · ' + r['group']:<46}{r['sd_paired']:>11.4f}"
               f"{r['sd_unpaired']:>13.4f}{r['ratio']:>8.2f}")
-    print(f"goal: ≤ {GOAL} for exec_vacant_or_interim · challenged")
+    print(f"goal: ≤ {GOAL} for exec_vacant_or_interim · challenged (and its fixed cohort, challenged_cohort)")
     if args.json:
         Path(args.json).write_text(json.dumps({"reps": args.reps, "period": result.period, "rows": rows}, indent=2))
     return 0

@@ -56,11 +56,6 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
         path = f"{where}[{i}]"
         if not isinstance(item, dict):
             raise InterventionError(path, "a mapping with a 'type'", item)
-        name = label(item)
-        if name in seen:  # results are labelled by name: two under one name would be merged in every table
-            raise InterventionError(f"{path}.name", f"a name no other intervention here uses ({where}[{seen[name]}] "
-                                    f"is already named {name!r})", name)
-        seen[name] = i
         kind = item.get("type")
         if not isinstance(kind, str) or kind not in REGISTRY:
             raise InterventionError(f"{path}.type", "one of " + ", ".join(REGISTRY), kind)
@@ -69,6 +64,11 @@ def parse(items: Any, where: str = "interventions") -> tuple[Intervention, ...]:
         except ValidationError as exc:
             from ..scenario import describe  # scenario imports this package
             raise InterventionError(*describe(exc, REGISTRY[kind], path)) from None
+        name = parsed[-1].name or kind
+        if name in seen:  # results are labelled by name: two under one name would be merged in every table
+            raise InterventionError(f"{path}.name", f"a name no other intervention here uses ({where}[{seen[name]}] "
+                                    f"is already named {name!r})", name)
+        seen[name] = i
     return tuple(parsed)
 
 
