@@ -6,7 +6,7 @@ one). Right before timing the replication we therefore time a *bare SimPy loop* 
 process -- 100 processes each doing ``yield env.timeout(1)`` 10,000 times, i.e. one million
 timeouts, best of 3 -- and report
 
-    SimPy-normalised cost = replication wall time / bare-loop wall time   (target <= 3)
+    SimPy-normalised cost = replication wall time / bare-loop wall time   (target <= 1.5)
 
 i.e. "one replication costs as much as N million bare SimPy timeouts". That ratio tracks the
 model's own efficiency and largely cancels out the machine's speed.
@@ -17,10 +17,14 @@ Figures reported:
   * recorded events (``result.stats["events"]``) and SimPy events processed (``env.step`` calls,
     counted in a separate, untimed model run so the counting does not distort the timing);
   * peak memory (``ru_maxrss``) of one replication, run in a fresh child process, next to the
-    child's RSS right after imports so the replication's own increment is visible (target <= 500 MB);
+    child's RSS right after imports so the replication's own increment is visible (target <= 300 MB);
   * Python, numpy, simpy and leadsim versions.
 
-Usage:  python benchmarks/bench_replication.py [--repeat N | --quick] [--json PATH]
+With ``--before REF`` it times the replication of commit REF (``benchmarks/before.py``) and of
+this checkout alternately in one process and reports both costs and their ratio; with
+``--profile N`` it prints cProfile's top N functions of one replication.
+
+Usage:  python benchmarks/bench_replication.py [--repeat N | --quick] [--before REF] [--profile N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 sys.path.insert(0, str(ROOT))  # benchmark this checkout, whatever is installed
 
-COST_TARGET = 3.0
-PEAK_MB_TARGET = 500.0
+COST_TARGET = 1.5   # issue 14 (goal 1.0)
+PEAK_MB_TARGET = 300.0   # issue 14
 
 
 def maxrss_mb() -> float:
@@ -195,15 +199,70 @@ def write_json_atomic(path: Path, data: dict) -> None:
         raise
 
 
+def before_after(ref: str, repeat: int) -> dict:
+    """The replication of this checkout and of commit ``ref``, timed alternately in this process
+    (best of ``repeat`` each), with one bare-loop reference: the ratio is what to compare."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import before
+
+    from sim.runner import run_one
+    from sim.scenario import load
+
+    old = before.package(ref)
+    versions = {"before": (before.module(old, "scenario").load, before.module(old, "runner").run_one),
+                "after": (load, run_one)}
+    bare = min(bare_simpy_loop() for _ in range(3))
+    times = {name: [] for name in versions}
+    for _ in range(repeat):
+        for name, (load_, run) in versions.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            run(load_(SCENARIO), replication=0)
+            times[name].append(time.perf_counter() - t0)
+    best = {name: min(t) for name, t in times.items()}
+    return {"before": ref, "repeat": repeat, "bare_loop_seconds": round(bare, 4),
+            "seconds": {k: [round(x, 4) for x in v] for k, v in times.items()},
+            "cost_before": round(best["before"] / bare, 3), "cost_after": round(best["after"] / bare, 3),
+            "after_over_before": round(best["after"] / best["before"], 3)}
+
+
+def profile(top: int) -> None:
+    """cProfile of one replication (after one unprofiled warm-up): the ``top`` functions by own
+    time and by cumulative time."""
+    import cProfile
+    import pstats
+
+    one_replication()
+    prof = cProfile.Profile()
+    prof.enable()
+    one_replication()
+    prof.disable()
+    stats = pstats.Stats(prof)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="timed replications; best is reported")
     ap.add_argument("--quick", action="store_true", help="same as --repeat 1")
     ap.add_argument("--json", type=Path, metavar="PATH", help="also save the figures as JSON")
+    ap.add_argument("--before", metavar="REF", help="time commit REF's replication alternately with this one's")
+    ap.add_argument("--profile", type=int, metavar="N", help="print cProfile's top N functions instead")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child()
+    if args.profile:
+        return profile(args.profile)
+    if args.before:
+        r = before_after(args.before, 1 if args.quick else args.repeat)
+        print(f"bare SimPy loop {r['bare_loop_seconds']:.3f} s; SimPy-normalised cost: {args.before} "
+              f"{r['cost_before']:.2f}, this checkout {r['cost_after']:.2f}; after/before = "
+              f"{r['after_over_before']:.3f} (best of {r['repeat']} each, alternating)")
+        if args.json:
+            write_json_atomic(args.json, r)
+        return None
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     results = measure(1 if args.quick else args.repeat)

@@ -112,7 +112,7 @@ def cmd_compare(args) -> int:
                                 scheduler=args.scheduler, seed=args.seed, period=_period(args.period),
                                 precision=_precision(args.precision), max_reps=args.max_reps,
                                 keep_events=args.keep_events, fresh=args.fresh, progress=not args.quiet,
-                                dashboard=args.dashboard)
+                                dashboard=args.dashboard, screen=args.screen)
     title = f"Compared with {baseline.title or baseline.name}, {result.period[0]}–{result.period[1]}"
     return _report_comparison(result, title, args, appraise=True)
 
@@ -122,6 +122,9 @@ def cmd_sweep(args) -> int:
     from .design import is_design
     from .sweep import load_sweep
     if is_design(args.sweep):  # options against uncertainties: compared within each world
+        if args.screen:
+            raise ExperimentError("--screen: expected a compare or a sweep file; a design file sets its runs' "
+                                  "horizon itself (run: {end_year: YEAR})")
         from .uncertainty_cli import cmd_sweep_design
         args.design = args.sweep
         return cmd_sweep_design(args)
@@ -135,7 +138,7 @@ def cmd_sweep(args) -> int:
                                 jobs=args.jobs, scheduler=args.scheduler, seed=sweep.seed,
                                 period=_period(args.period), keep_events=args.keep_events, fresh=args.fresh,
                                 progress=not args.quiet, factors=sweep.factors, kind="sweep",
-                                dashboard=args.dashboard)
+                                dashboard=args.dashboard, screen=args.screen)
     factors = pd.DataFrame.from_dict(sweep.factors, orient="index").rename_axis("scenario").reset_index()
     table = result.table.merge(factors, on="scenario", how="left")
     files.write_text(Path(out) / "sweep.csv", table.to_csv(index=False, float_format="%.6g"))
@@ -303,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "here, e.g. 127.0.0.1:8787 (default: none)")
         p.add_argument("--period", help="years the KPIs are averaged over: YEAR or FROM:TO (default: last 10)")
         p.add_argument("--keep-events", action="store_true", help="also store every run's full event log")
+        p.add_argument("--screen", action="store_true", help="screening: runs end three years after --period "
+                       "(yearly values as in full runs; tenure medians and survival over the shorter window)")
         p.add_argument("--fresh", action="store_true", help="delete stored runs in --out and start again")
         p.add_argument("--all", action="store_true", help="print every KPI, not only the key ones")
         p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import calibration_fit, cohort, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
+from .params import with_overrides
 from .scenario import Scenario
 from .store import Store
 
@@ -125,6 +126,24 @@ def _parse_period(period, scenarios: list[Scenario]) -> tuple[int, int]:
     return lo, hi
 
 
+# years: the longest a yearly measure looks past its year (leaders of challenged trusts who became
+# chief executives within 3 years of leaving; graduate retention within a year, …)
+FOLLOW_UP = 3
+
+
+def screened(scenario: Scenario, period: tuple[int, int]) -> Scenario:
+    """``scenario`` with its run ending ``FOLLOW_UP`` years after ``period`` (screening mode, for
+    sensitivity work). The model never looks ahead, so every yearly value in ``period`` is the one
+    a full run gives; the window measures (Kaplan–Meier tenure medians, survival) cover the shorter
+    reporting window the scenario now states (benchmarks/bench_screen.py measures the difference)."""
+    end = min(scenario.run.end_year, period[1] + 1 + FOLLOW_UP)
+    if end == scenario.run.end_year:
+        return scenario
+    document = {**scenario.document, "run": {**scenario.document.get("run", {}), "end_year": end}}
+    return replace(scenario, params=with_overrides(scenario.params, {"calendar": {"end_year": end}}),
+                   run=scenario.run.model_copy(update={"end_year": end}), document=document)
+
+
 def _check_counts(reps: int, max_reps: int, seed: int, precision) -> None:
     if not 1 <= reps <= 100_000:
         raise ExperimentError(f"--reps: expected a whole number from 1 to 100000, found {reps}")
@@ -140,11 +159,12 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             precision: dict[tuple[str, str], float] | None = None, max_reps: int = 200,
             keep_events: bool = False, fresh: bool = False, progress: bool = True,
             factors: dict[str, dict] | None = None, kind: str = "compare",
-            dashboard: str | None = None) -> Comparison:
+            dashboard: str | None = None, screen: bool = False) -> Comparison:
     """Run every scenario ``reps`` times with common random numbers and compare with ``baseline``.
 
     With ``precision`` ({(kpi, group): half-width}), replications are added until the 95% interval
     of each named difference against the baseline is narrower than asked, or ``max_reps`` is hit.
+    With ``screen``, every run stops when the period's values are known (``screened``).
     """
     scenarios = ([baseline] if baseline else []) + list(others)
     names = [s.name for s in scenarios]
@@ -159,6 +179,9 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
     seed = reference.run.seed if seed is None else seed
     _check_counts(reps, max_reps, seed, precision)
     period = _parse_period(period, scenarios)
+    if screen:
+        scenarios = [screened(s, period) for s in scenarios]
+        baseline, others = (scenarios[0], scenarios[1:]) if baseline else (None, scenarios)
     out = Path(out or f"results/{kind}-{'-'.join(names)[:60]}")
     executor = executors.make(jobs, scheduler, dashboard)  # checks its arguments before anything is written
     total = Execution()
@@ -169,14 +192,14 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
             if store.stale and progress:
                 log.info(f"note: {len(store.stale)} stored run folder(s) in {out}/runs were made by other code or "
                          "another version of a scenario; they are ignored (use --fresh to delete them)")
-            n, reason = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
-                                   max_reps, keep_events, progress)
+            n, reason, rows = _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision,
+                                         max_reps, keep_events, progress)
             if store.damaged:
                 log.warning(f"note: {len(store.damaged)} stored run file(s) did not check out and were made again; "
                             f"moved to {out}/damaged/: " + "; ".join(f"{p.parent.name}/{p.name.split('.')[0]}: {why}"
                                                                      for p, why in store.damaged[:3])
                             + ("; …" if len(store.damaged) > 3 else ""))
-            values = run_values(store.kpis(names, period, n), period)
+            values = run_values(rows, period)
             mismatched = cohort.mismatches(values)
             if mismatched:
                 log.warning(f"the fixed cohort of challenged trusts (31 Dec {cohort_year}) differs between "
@@ -192,28 +215,34 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
 
 
 def _replicate(store, executor, total, scenarios, baseline, reps, seed, period, precision, max_reps, keep_events,
-               progress) -> tuple[int, str]:
+               progress) -> tuple[int, str, pd.DataFrame]:
     """Make the runs still missing (counted in ``total``); with ``precision``, add replications
-    until it is reached. Returns (replications, why it stopped)."""
+    until it is reached. Returns (replications, why it stopped, the stored runs' KPI rows in
+    ``period``). Each round reads only the runs the store has not read yet; a run whose rows do
+    not read back is moved aside and made again."""
     names = [s.name for s in scenarios]
-    n, reason = reps, ""
+    n, reason, retries = reps, "", 0
     while True:
         tasks = [Task(s.name, s, r, seed, keep_events) for r in range(n) for s in scenarios]
         done = run_tasks(store, tasks, executor, progress)
+        total.skipped = max(0, done.skipped - total.ran)  # runs stored before this call, not by an earlier round
         total.ran += done.ran
-        total.skipped += done.skipped
         total.failures += done.failures
+        damaged = len(store.damaged)
+        rows = store.kpis(names, period, n)
         if done.interrupted:
             total.interrupted = True
-            return n, "interrupted"
+            return n, "interrupted", rows
+        if len(store.damaged) > damaged and retries < 3:  # found damaged while reading: make them again
+            retries += 1
+            continue
         if not precision:
-            return n, reason
-        table = summarise(store, names, baseline.name, period, n)
-        worst = _worst_ratio(table, precision, baseline.name)
+            return n, reason, rows
+        worst = _worst_ratio(stats.compare(run_values(rows, period), baseline.name), precision, baseline.name)
         if worst <= 1.0:
-            return n, f"precision reached with {n} replications"
+            return n, f"precision reached with {n} replications", rows
         if n >= max_reps:
-            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)"
+            return n, f"stopped at the cap of {max_reps} replications (widest interval {worst:.2f}× the target)", rows
         # no interval yet (fewer than 2 runs): double; else aim at the target with 10% to spare
         aim = 2 * n if math.isinf(worst) else math.ceil(n * worst ** 2 * 1.1)
         n = min(max_reps, max(n + 2, aim))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 import pyarrow as pa
 
@@ -37,48 +39,69 @@ EVENT_KINDS = {
     "deal": "a new deal starts with an incoming chief executive; cause: intervention name; value: years it runs",
 }
 EVENT_COLUMNS = ("time", "kind", "person", "org", "post", "role", "cause", "value")
+NUMBERS = {"time": "d", "value": "d"}   # array typecodes ("i" for the others: integers and codes)
+TEXTS = ("kind", "role", "cause")
+POST_COLUMNS = ("year", "post", "org", "role", "holder", "state", "appointed")
+POST_TYPES = (pa.int16(), pa.int32(), pa.int16(), pa.string(), pa.int32(), pa.string(), pa.float64())
+
+
+def _code(codes: dict[str, int], text: str) -> int:
+    """The code of ``text`` in ``codes``, a new one if it is new."""
+    code = codes.get(text)
+    if code is None:
+        code = codes[text] = len(codes)
+    return code
 
 
 class Recorder:
     """Collects what happened: one row per event, and one snapshot of the whole system per year."""
 
     def __init__(self):
-        self._ev = {name: [] for name in EVENT_COLUMNS}
-        self._posts: list[dict] = []
-        self._orgs: list[dict] = []
+        # typed buffers (a few bytes a value, not a Python object each: a run records ~400,000
+        # events); kind, role and cause as codes of the strings in the order they first appear
+        self._ev = {name: array(NUMBERS.get(name, "i")) for name in EVENT_COLUMNS}
+        self._codes: dict[str, dict[str, int]] = {name: {} for name in TEXTS}
+        self._appends = tuple(self._ev[name].append for name in EVENT_COLUMNS)   # ~100,000 calls a run
+        self._posts: list[pa.Table] = []   # one table a year
+        self._orgs: list[tuple] = []
         self._pipeline: list[pa.Table] = []
 
     def event(self, time, kind, person=-1, org=-1, post=-1, role="", cause="", value=float("nan")):
-        ev = self._ev
-        ev["time"].append(time)
-        ev["kind"].append(kind)
-        ev["person"].append(person)
-        ev["org"].append(org)
-        ev["post"].append(post)
-        ev["role"].append(role)
-        ev["cause"].append(cause)
-        ev["value"].append(value)
+        add_time, add_kind, add_person, add_org, add_post, add_role, add_cause, add_value = self._appends
+        kinds, roles, causes = self._codes.values()
+        add_time(time)
+        add_kind(kinds.get(kind) or _code(kinds, kind))
+        add_person(person)
+        add_org(org)
+        add_post(post)
+        add_role(roles.get(role) or _code(roles, role))
+        add_cause(causes.get(cause) or _code(causes, cause))
+        add_value(value)
 
     def events_bulk(self, time, kind, persons, org=None, cause="", value=None):
         """Record many events of one kind at once (e.g. a yearly cohort)."""
         n = len(persons)
         if n == 0:
             return
-        ev = self._ev
-        ev["time"].extend(np.broadcast_to(np.asarray(time, dtype=float), n).tolist())
-        ev["kind"].extend([kind] * n)
-        ev["person"].extend(np.asarray(persons).tolist())
-        ev["org"].extend((np.asarray(org).tolist() if org is not None else [-1] * n))
-        ev["post"].extend([-1] * n)
-        ev["role"].extend([""] * n)
-        ev["cause"].extend(list(cause) if not isinstance(cause, str) else [cause] * n)
-        ev["value"].extend(np.broadcast_to(np.asarray(value if value is not None else np.nan, dtype=float),
-                                           n).tolist())
+        ev, codes = self._ev, self._codes
+
+        def numbers(column, values):
+            ev[column].frombytes(np.ascontiguousarray(np.broadcast_to(
+                np.asarray(values, dtype=np.dtype(ev[column].typecode)), n)).tobytes())
+        numbers("time", time)
+        numbers("kind", _code(codes["kind"], kind))
+        numbers("person", persons)
+        numbers("org", org if org is not None else -1)
+        numbers("post", -1)
+        numbers("role", _code(codes["role"], ""))
+        numbers("cause", _code(codes["cause"], cause) if isinstance(cause, str)
+                else [_code(codes["cause"], c) for c in cause])
+        numbers("value", value if value is not None else np.nan)
 
     def snapshot(self, year: int, orgs, posts, people: People) -> None:
         """The state at the end of ``year``: every post, every trust, pipeline counts by group."""
-        for p in posts:
-            self._posts.append((year, p.id, p.org, p.role, p.holder, p.state, p.appointed))
+        self._posts.append(_rows_to_table([(year, p.id, p.org, p.role, p.holder, p.state, p.appointed)
+                                           for p in posts], POST_COLUMNS, POST_TYPES))
         for o in orgs:
             self._orgs.append((year, o.id, o.kind, REGIONS[o.region], RATINGS[o.rating],
                                o.special_measures, o.quality, o.minority_population, o.size))
@@ -111,22 +134,20 @@ class Recorder:
 
     def events_table(self) -> pa.Table:
         ev = self._ev
-        cols = {
-            "time": pa.array(ev["time"], pa.float64()),
-            "kind": pa.array(ev["kind"], pa.string()).dictionary_encode(),
-            "person": pa.array(ev["person"], pa.int32()),
-            "org": pa.array(ev["org"], pa.int16()),
-            "post": pa.array(ev["post"], pa.int32()),
-            "role": pa.array(ev["role"], pa.string()).dictionary_encode(),
-            "cause": pa.array(ev["cause"], pa.string()).dictionary_encode(),
-            "value": pa.array(ev["value"], pa.float64()),
-        }
-        return pa.table(cols)
+
+        def numbers(name, dtype):   # a copy: the buffer stays free to grow
+            return np.frombuffer(ev[name], dtype=np.dtype(ev[name].typecode)).astype(dtype)
+
+        def text(name):   # what dictionary_encode would give: strings in order of first appearance
+            return pa.DictionaryArray.from_arrays(pa.array(numbers(name, np.int32)),
+                                                  pa.array(list(self._codes[name]), pa.string()))
+        return pa.table({"time": pa.array(numbers("time", np.float64)), "kind": text("kind"),
+                         "person": pa.array(numbers("person", np.int32)), "org": pa.array(numbers("org", np.int16)),
+                         "post": pa.array(numbers("post", np.int32)), "role": text("role"), "cause": text("cause"),
+                         "value": pa.array(numbers("value", np.float64))})
 
     def posts_table(self) -> pa.Table:
-        names = ("year", "post", "org", "role", "holder", "state", "appointed")
-        types = (pa.int16(), pa.int32(), pa.int16(), pa.string(), pa.int32(), pa.string(), pa.float64())
-        return _rows_to_table(self._posts, names, types)
+        return pa.concat_tables(self._posts) if self._posts else _rows_to_table([], POST_COLUMNS, POST_TYPES)
 
     def orgs_table(self) -> pa.Table:
         names = ("year", "org", "type", "region", "rating", "special_measures", "quality", "minority_population",
@@ -142,14 +163,24 @@ class Recorder:
         n = people.n
         return pa.table({
             "person": np.arange(n, dtype=np.int32),
-            "origin": pa.array(np.array(ORIGINS)[people.origin[:n]]).dictionary_encode(),
-            "profession": pa.array(np.array(PROFESSIONS)[people.profession[:n]]).dictionary_encode(),
+            "origin": _dictionary(people.origin[:n], ORIGINS),
+            "profession": _dictionary(people.profession[:n], PROFESSIONS),
             "female": people.female[:n], "ethnic_minority": people.ethnic_minority[:n],
             "entered": people.entered[:n], "born": people.born[:n],
         })
 
     def pipeline_table(self) -> pa.Table:
         return pa.concat_tables(self._pipeline) if self._pipeline else pa.table({})
+
+
+def _dictionary(codes: np.ndarray, names) -> pa.DictionaryArray:
+    """``names[codes]`` dictionary-encoded as ``dictionary_encode`` would (the names that occur, in
+    order of first appearance), without building the strings."""
+    present, first = np.unique(codes, return_index=True)
+    order = present[np.argsort(first)]
+    remap = np.zeros(len(names), dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(remap[codes]), pa.array([names[i] for i in order], pa.string()))
 
 
 def _rows_to_table(rows, names, types) -> pa.Table:

@@ -98,13 +98,14 @@ def premix(keys: np.ndarray) -> np.ndarray:
 
 _SALTS = tuple(((i + 1) * _G) & MASK for i in range(32))
 _SCALE = 2.0 ** -53
+_S11 = np.uint64(11)
 _COUNT_SALTS = tuple(_mix(s) for s in _SALTS)   # the k-th of several uniforms for the same parts
 
 
 def _fold_ints(h: int, parts: tuple) -> int:
     """``_fold`` for integer parts only, inlined: the common case of one draw for one event."""
-    for i, p in enumerate(parts):
-        x = ((int(p) & MASK) + _SALTS[i]) & MASK
+    for p, salt in zip(parts, _SALTS):
+        x = (int(p) + salt) & MASK   # = ((p mod 2^64) + salt) mod 2^64
         x = ((x ^ (x >> 30)) * _M1) & MASK
         x = ((x ^ (x >> 27)) * _M2) & MASK
         h += x ^ (x >> 31)
@@ -129,8 +130,20 @@ class Keyed:
     def uniform(self, *parts, first: np.ndarray | None = None):
         """Uniform on (0, 1): a float for integer parts, an array if any part is an array.
         ``first`` replaces a first part of identities with their ``premix``."""
-        if first is None and not any(isinstance(p, np.ndarray) for p in parts):
-            return ((_fold_ints(self.base, parts) >> 11) + 0.5) * _SCALE
+        if first is None:
+            for p in parts:   # a loop, not any(generator): this runs ~100,000 times a replication
+                if isinstance(p, np.ndarray):
+                    break
+            else:
+                return ((_fold_ints(self.base, parts) >> 11) + 0.5) * _SCALE
+        else:   # identities and integer parts (a field's applicants): ``_fold``'s arithmetic, inlined
+            h = self.base
+            for p, salt in zip(parts, _SALTS[1:]):
+                if isinstance(p, np.ndarray):
+                    break
+                h = (h + _mix((int(p) + salt) & MASK)) & MASK
+            else:
+                return ((_mix_array(first + np.uint64(h)) >> _S11).astype(np.float64) + 0.5) * _SCALE
         h = _fold(self.base, parts, first)
         if isinstance(h, np.ndarray):
             return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
@@ -139,7 +152,10 @@ class Keyed:
     def uniforms(self, count: int, *parts):
         """``count`` independent uniforms for the same parts: a list, or an array with a last axis
         of length ``count`` if any part is an array."""
-        if not any(isinstance(p, np.ndarray) for p in parts):
+        for p in parts:
+            if isinstance(p, np.ndarray):
+                break
+        else:
             h = _fold_ints(self.base, parts)
             return [((_mix(h ^ _COUNT_SALTS[k]) >> 11) + 0.5) * _SCALE for k in range(count)]
         h = _fold(self.base, parts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import platform
 import subprocess
@@ -82,14 +84,27 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
                   interventions=scenario.interventions).run()
     rec = model.recorder
     events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
-    people = rec.people_table(model.people)
+    people, headcount = rec.people_table(model.people), int(model.people.n)
+    del model, rec   # the tables hold all that is needed: free the model before computing KPIs (peak memory)
+    _release_memory()
     cal = scenario.params.calendar
     kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
                            cal.report_from, cal.end_year, people.to_pandas(),
                            settings=cohort.kpi_settings(cohort.year([scenario])))
     stats = {"wall_seconds": round(time.perf_counter() - t0, 3), "events": events.num_rows,
-             "people": int(model.people.n)}
+             "people": headcount}
     return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, people, kpis, stats)
+
+
+def _release_memory() -> None:
+    """Give the memory of a finished model back to the system before the KPIs need theirs: collect
+    its reference cycles (SimPy processes refer to the model), then ask glibc to return free heap
+    pages (it keeps them otherwise, and a replication's peak would be the sum of both stages)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps what it keeps
+        pass
 
 
 OUTPUT_FILES = {

@@ -11,9 +11,13 @@
 ``key`` hashes the resolved scenario and the code version, so a changed scenario or changed code
 gets a fresh folder: stale runs are never reused, and a resumed experiment finds exactly the runs
 it still needs. Every run file also carries its scenario, key, replication and seed in its Parquet
-metadata; a file is reused only if it reads back whole and that metadata matches the run asked for
-(a truncated, garbage or swapped file is moved aside and the run is made again). A folder holds one
-experiment (kind, scenarios, baseline, seed): another is refused unless ``fresh``.
+metadata; a file is reused only if its footer reads back and that metadata matches the run asked for
+(a truncated, garbage or swapped file is moved aside and the run is made again), and its rows are
+read once, by one ``pyarrow.dataset`` scan of every file not read before, filtered to the years
+asked for (a file whose rows do not read back is moved aside too). A precision loop that adds
+replications reads only the new runs. A folder holds one experiment (kind, scenarios, baseline,
+seed): another is refused unless ``fresh``. Temporary files a killed writer left are deleted when
+the folder is opened again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import files
@@ -66,6 +72,8 @@ class Store:
         self.scenarios = {s.name: s for s in scenarios}
         self.keys = {s.name: run_key(s, self.version) for s in scenarios}
         self.damaged: list[tuple[Path, str]] = []  # (where the file went, why)
+        self._checked: set[Path] = set()           # run files whose footer checked out (or that we wrote)
+        self._read: tuple = (None, set(), [])      # KPI rows already read: (years, files, tables)
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"cannot write {self.root}: not a directory")
         self.root.mkdir(parents=True, exist_ok=True)
@@ -79,6 +87,7 @@ class Store:
                                              "factors": (factors or {}).get(name, {}), "resolved": s.resolved()}
                                       for name, s in self.scenarios.items()}}
             self._claim(manifest, fresh)
+            _remove_half_written(self.root)
             self.stale = self._stale_folders()
             files.write_json(self.root / "experiment.json", manifest)
         except BaseException:
@@ -139,26 +148,30 @@ class Store:
     def done(self, name: str, replication: int, seed: int) -> bool:
         """True if this run is stored and its file checks out; a file that does not is moved aside."""
         path = self.path(name, replication)
+        if path in self._checked:
+            return True
         if not path.exists():
             return False
         problem = self._check(path, self._meta(name, replication, seed))
         if problem is None:
+            self._checked.add(path)
             return True
         self._move_aside(path, problem)
         return False
 
     @staticmethod
     def _check(path: Path, expected: dict[bytes, bytes]) -> str | None:
-        """Why the run file at ``path`` cannot be reused, or None if it can."""
+        """Why the run file at ``path`` cannot be reused, or None if it can (its footer is read: its
+        rows are checked when they are read, ``_read``)."""
         try:
-            table = pq.read_table(path)
+            footer = pq.read_metadata(path)
         except Exception as exc:  # pyarrow raises several types for damaged files
             return f"unreadable ({type(exc).__name__})"
-        meta = table.schema.metadata or {}
+        meta = footer.metadata or {}
         wrong = [k.decode().removeprefix("leadsim.") for k, v in expected.items() if meta.get(k) != v]
         if wrong:
             return "made for another run (" + ", ".join(wrong) + " differ)"
-        if table.num_rows == 0:
+        if footer.num_rows == 0:
             return "empty"
         return None
 
@@ -175,7 +188,11 @@ class Store:
         table = pa.Table.from_pandas(kpis.assign(scenario=name, replication=replication, seed=seed),
                                      preserve_index=False)
         meta = {**(table.schema.metadata or {}), **self._meta(name, replication, seed)}
-        files.write_parquet(self.path(name, replication), table.replace_schema_metadata(meta))
+        path = self.path(name, replication)
+        files.write_parquet(path, table.replace_schema_metadata(meta))
+        self._checked.add(path)
+        if path in self._read[1]:  # its old rows are stale (cannot happen in a compare: it was done)
+            self._read = (None, set(), [])
 
     def _paths(self, names: list[str] | None, replications: int | None) -> list[Path]:
         """Stored run files of ``names``, replications 0 … ``replications`` − 1 (default: all)."""
@@ -191,14 +208,34 @@ class Store:
     def kpis(self, names: list[str] | None = None, years: tuple[int, int] | None = None,
              replications: int | None = None) -> pd.DataFrame:
         """Stored runs' KPI rows: replications below ``replications`` only, and with ``years`` only the
-        whole-window rows and yearly rows inside those years."""
-        frames = []
-        for path in self._paths(names, replications):
-            df = pq.read_table(path).to_pandas()
-            if years is not None:
-                df = df[(df.year < 0) | ((df.year >= years[0]) & (df.year <= years[1]))]
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EMPTY_COLUMNS)
+        whole-window rows and yearly rows inside those years. Files read by an earlier call with the
+        same ``years`` are not read again; one whose rows do not read back is moved aside (``damaged``)."""
+        if years != self._read[0]:
+            self._read = (years, set(), [])
+        _, seen, tables = self._read
+        paths = self._paths(names, replications)
+        new = [p for p in paths if p not in seen]
+        table, good = _read(new, years, self._unreadable)
+        seen.update(good)
+        if table is not None:
+            tables.append(table)
+        if not tables:
+            return pd.DataFrame(columns=EMPTY_COLUMNS)
+        rows = pa.concat_tables(tables, promote_options="permissive")
+        order = pa.array(names or list(self.scenarios))
+        wanted = pc.is_in(rows["scenario"], order)
+        if replications is not None:
+            wanted = pc.and_(wanted, pc.less(rows["replication"], replications))
+        rows = rows.filter(wanted)
+        # runs in the order of the files (scenarios as asked, then replications), however they were read
+        rank = pc.index_in(rows["scenario"], order)
+        rows = rows.take(pc.sort_indices(pa.table({"s": rank, "r": rows["replication"]}),
+                                         sort_keys=[("s", "ascending"), ("r", "ascending")]))
+        return rows.to_pandas()
+
+    def _unreadable(self, path: Path, reason: str) -> None:
+        self._checked.discard(path)
+        self._move_aside(path, reason)
 
     def write_failures(self, failures: list[dict]) -> None:
         path = self.root / "failures.json"
@@ -216,16 +253,19 @@ class Store:
             return out
 
         def write(fh):
-            writer = None
-            for path in paths:
-                table = pq.read_table(path)
-                table = table.replace_schema_metadata(None)
-                if writer is None:
-                    writer = pq.ParquetWriter(fh, table.schema, compression="zstd")
-                writer.write_table(table.cast(writer.schema))
-            writer.close()
+            scanner = ds.dataset([str(p) for p in paths], format="parquet").scanner()
+            with pq.ParquetWriter(fh, scanner.projected_schema.remove_metadata(), compression="zstd") as writer:
+                for batch in scanner.to_batches():   # streamed: bounded memory, whatever the number of runs
+                    writer.write_batch(batch)
         files.atomic(out, write)
         return out
+
+
+def _remove_half_written(root: Path) -> None:
+    """Delete the temporary files of writes a killed process left behind (``files.atomic`` names
+    them ``.NAME.*.tmp``); we hold the lock, so no other process is writing them."""
+    for tmp in [*root.glob(".*.tmp"), *root.glob("*/*/.*.tmp")]:
+        tmp.unlink(missing_ok=True)
 
 
 def _lock(root: Path):
@@ -273,7 +313,7 @@ def read(root: str | Path) -> tuple[dict, pd.DataFrame]:
     manifest = read_manifest(root)
     order = manifest["order"]
     keys = {name: manifest["scenarios"][name]["key"] for name in order}
-    frames, skipped = [], []
+    good, skipped = [], []
     for name in order:
         for path in sorted((root / "runs" / f"{name}.{keys[name]}").glob("r*.parquet")):
             replication = int(path.stem[1:]) if path.stem[1:].isdigit() else -1
@@ -284,9 +324,30 @@ def read(root: str | Path) -> tuple[dict, pd.DataFrame]:
             if problem:
                 skipped.append(f"{path.relative_to(root)}: {problem}")
             else:
-                frames.append(pq.read_table(path).to_pandas())
+                good.append(path)
+    table, _ = _read(good, None, lambda path, problem: skipped.append(f"{path.relative_to(root)}: {problem}"))
     if skipped:
         log.warning(f"note: {len(skipped)} run file(s) left out: " + "; ".join(skipped[:3])
                     + ("; …" if len(skipped) > 3 else "") + " (rerun the experiment to recompute them)")
-    kpis = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EMPTY_COLUMNS)
-    return manifest, kpis
+    return manifest, table.to_pandas() if table is not None else pd.DataFrame(columns=EMPTY_COLUMNS)
+
+
+def _read(paths: list[Path], years: tuple[int, int] | None, damaged) -> tuple[pa.Table | None, list[Path]]:
+    """The KPI rows of the run files ``paths`` (with ``years``: whole-window rows and yearly rows of
+    those years) by one dataset scan, and the files read. If the scan fails, file by file:
+    ``damaged(path, why)`` is told of each file whose rows do not read back."""
+    if not paths:
+        return None, []
+    where = None if years is None else \
+        (ds.field("year") < 0) | ((ds.field("year") >= years[0]) & (ds.field("year") <= years[1]))
+    try:
+        return ds.dataset([str(p) for p in paths], format="parquet").to_table(filter=where), list(paths)
+    except (pa.ArrowException, OSError):  # a damaged file: find it
+        tables, good = [], []
+        for path in paths:
+            try:
+                tables.append(ds.dataset(str(path), format="parquet").to_table(filter=where))
+                good.append(path)
+            except (pa.ArrowException, OSError) as exc:
+                damaged(path, f"rows unreadable ({type(exc).__name__})")
+        return (pa.concat_tables(tables, promote_options="permissive") if tables else None), good

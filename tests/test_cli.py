@@ -99,6 +99,12 @@ def test_bad_arguments_are_one_line_before_any_run(tmp_path, args, fragment):
     assert not (tmp_path / "results").exists()
 
 
+def test_screen_is_refused_for_a_design_file(tmp_path):
+    proc = leadsim("sweep", str(ROOT / "scenarios" / "sweeps" / "new_deal_strength.yaml"), "--screen", cwd=tmp_path)
+    assert_one_error_line(proc, "--screen: expected a compare or a sweep file")
+    assert not (tmp_path / "results").exists()
+
+
 def test_unwritable_out_is_one_line(tmp_path):
     scenario, twin = tmp_path / "tiny.yaml", tmp_path / "twin.yaml"
     scenario.write_text(SMALL)

@@ -1,6 +1,7 @@
 """Experiments: identical results on every executor, exact zero differences, resume after SIGKILL,
 clean Ctrl-C, isolated failures and clear errors for bad sweep files."""
 
+import inspect
 import os
 import signal
 import subprocess
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import experiment, tasks
+from sim import experiment, measures, store, tasks
+from sim.cli import build_parser
 from sim.scenario import ScenarioError, load
 from sim.sweep import load_sweep
 
@@ -105,6 +107,33 @@ def test_precision_adds_replications_until_narrow_enough_or_the_cap(scenarios, t
                                precision={("exec_vacant_or_interim", "all"): 1e-6}, max_reps=6)
     assert tight.replications == 6 and "cap of 6" in tight.stop_reason
     assert set(tight.values.replication) == set(range(6))
+
+
+def test_screening_stops_runs_a_year_after_the_period_and_keeps_its_yearly_values(scenarios, tmp_path):
+    base, other = load(scenarios / "small.yaml"), load(scenarios / "small_nd.yaml")
+    kw = dict(reps=2, jobs=1, progress=False, period=(2013, 2017))
+    full = experiment.compare(base, [other], out=tmp_path / "full", **kw)
+    screen = experiment.compare(base, [other], out=tmp_path / "screen", screen=True, **kw)
+    manifest = store.read_manifest(screen.out)
+    assert {s["resolved"]["run"]["end_year"] for s in manifest["scenarios"].values()} == {2021}
+    assert store.read(screen.out)[1].year.max() == 2020          # the follow-up years are reported too
+    keys = ["scenario", "replication", "kpi", "group"]
+    window = {m.name for m in measures.REGISTRY.values() if m.reduce == measures.WINDOW}
+
+    def yearly(values):
+        return values[~values.kpi.isin(window)].set_index(keys).value
+    a, b = yearly(screen.values), yearly(full.values)
+    # a group first seen after the period (a flow's first clinician, say) is absent, not 0, in screening
+    assert a.index.isin(b.index).all() and (b[~b.index.isin(a.index)] == 0).all()
+    pd.testing.assert_series_equal(a.sort_index(), b[a.index].sort_index())
+    assert set(screen.values.kpi) == set(full.values.kpi)      # window measures too, over 2012–2020
+    assert build_parser().parse_args(["sweep", "s.yaml", "--screen"]).screen
+
+
+def test_screening_follows_up_as_long_as_any_measure_looks_ahead():
+    for m in measures.REGISTRY.values():
+        ahead = inspect.signature(m.function).parameters.get("within_years")
+        assert ahead is None or ahead.default <= experiment.FOLLOW_UP, m.name
 
 
 def test_a_failing_run_is_reported_and_the_others_finish(scenarios, tmp_path, monkeypatch):

@@ -53,6 +53,14 @@ def garbage(path):
     path.write_bytes(b"PAR1 this is not a parquet file PAR1")
 
 
+def scramble_rows(path):
+    """Damage the data pages and keep the footer: the metadata check passes, reading the rows fails."""
+    data = bytearray(path.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8
+    data[4:-footer] = bytes(len(data) - footer - 4)
+    path.write_bytes(bytes(data))
+
+
 def delete(path):
     path.unlink()
 
@@ -61,7 +69,7 @@ def empty(path):
     path.write_bytes(b"")
 
 
-@pytest.mark.parametrize("damage", [truncate, garbage, delete, empty])
+@pytest.mark.parametrize("damage", [truncate, garbage, delete, empty, scramble_rows])
 def test_a_damaged_run_file_is_moved_aside_and_made_again(pair, tmp_path, damage, caplog):
     reference = compare(pair, tmp_path / "ref")
     out = tmp_path / "damaged"
@@ -97,9 +105,11 @@ def test_report_reading_skips_damaged_files(pair, tmp_path, caplog):
     out = tmp_path / "r"
     compare(pair, out)
     garbage(run_file(out, "a", 0))
+    scramble_rows(run_file(out, "b", 2))
     manifest, rows = store.read(out)
     assert set(rows[rows.scenario == "a"].replication) == {1, 2}
-    assert "left out" in caplog.text
+    assert set(rows[rows.scenario == "b"].replication) == {0, 1}
+    assert "2 run file(s) left out" in caplog.text and "rows unreadable" in caplog.text
 
 
 def test_the_replication_count_printed_is_the_one_used(pair, tmp_path):
@@ -190,6 +200,40 @@ def test_precision_starting_from_one_replication_grows(pair, tmp_path):
     pair = (pair[0], load(tmp_path / "c.yaml"))
     r = compare(pair, tmp_path / "prec", reps=1, precision={("exec_turnover", "all"): 1e-9}, max_reps=4)
     assert r.replications == 4 and "cap of 4" in r.stop_reason
+
+
+def test_the_precision_loop_reads_each_run_once_and_counts_reused_runs_once(pair, tmp_path, monkeypatch):
+    """Rounds at 1, 3 and 4 replications over a folder already holding 2: each run file's rows are
+    read once, the 4 stored runs count as reused once, and the values are those of the whole store."""
+    (tmp_path / "c.yaml").write_text(TINY.format(name="c", extra="").replace(
+        "params:\n", "params:\n  turnover: {hazard: {leave_nhs: 0.08}}\n"))
+    pair = (pair[0], load(tmp_path / "c.yaml"))
+    out = tmp_path / "prec"
+    compare(pair, out, reps=2)
+    real, read = store._read, []
+
+    def spy(paths, years, damaged):
+        read.extend(paths)
+        return real(paths, years, damaged)
+    monkeypatch.setattr(store, "_read", spy)
+    r = compare(pair, out, reps=1, precision={("exec_vacant_or_interim", "all"): 1e-9}, max_reps=4)
+    assert r.replications == 4 and (r.execution.ran, r.execution.skipped) == (4, 4)
+    assert len(read) == len(set(read)) == 8
+    monkeypatch.undo()
+    _, rows = store.read(out)
+    keys = ["scenario", "replication", "kpi", "group"]
+    expected = experiment.run_values(rows, r.period).sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(r.values.sort_values(keys).reset_index(drop=True), expected)
+
+
+def test_half_written_files_of_a_killed_run_are_removed_on_resume(pair, tmp_path):
+    out = tmp_path / "killed"
+    compare(pair, out, reps=1)
+    folder = run_file(out, "a", 0).parent
+    (folder / ".r000001.parquet.x1y2z3.tmp").write_bytes(b"PAR1 half")
+    (out / ".kpis.parquet.a1b2c3.tmp").write_bytes(b"PAR1 half")
+    compare(pair, out, reps=2)
+    assert not list(out.glob("**/.*.tmp"))
 
 
 def test_run_files_carry_their_identity(pair, tmp_path):

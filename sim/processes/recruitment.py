@@ -12,6 +12,7 @@ holds a post gives notice on it, which opens the next vacancy in the chain.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -59,7 +60,7 @@ def start_exit(model, post, cause: str, abrupt: bool, notice: float | None = Non
         post.leave_at = now + notice
         model.recorder.event(now, "notice", person=post.holder, org=post.org, post=post.id, role=post.role,
                              cause=cause, value=notice)
-        model.process(_depart_at, post, post.holder, notice, cause)
+        model.after(notice, _depart_if_holding, post, post.holder, cause)
     if not post.search_open and post.successor < 0:
         model.process(search, post)
 
@@ -74,8 +75,7 @@ def _recycled(model, person: int, post) -> bool:
     return u < model.params.turnover.recycled_share
 
 
-def _depart_at(model, post, holder, delay, cause):
-    yield model.env.timeout(delay)
+def _depart_if_holding(model, post, holder, cause):
     if post.holder == holder:
         depart(model, post, cause)
 
@@ -100,19 +100,21 @@ def depart(model, post, cause: str, handover: bool = False) -> None:
     post.vacant_since = now
     post.exit_token += 1
     if not handover:
-        model.process(interim_cover, post)
+        interim_cover(model, post)
 
 
-def interim_cover(model, post):
-    """Perhaps find an interim for a post left without a substantive holder."""
+def interim_cover(model, post) -> None:
+    """Perhaps find an interim for a post left without a substantive holder (after a delay)."""
     draw = model.streams.keyed("recruitment.interim")
     u = draw.uniform(post.id, post.succession, 0)
-    delay = draw.exponential(model.params.recruitment.interim_delay_years, post.id, post.succession, 1)
     p = model.decide(Decisions.interim_probability, model.params.recruitment.interim_probability[level(post)],
                      post=post)
-    if u >= p:
-        return
-    yield model.env.timeout(delay)
+    if u < p:   # keyed draws: drawing the delay only when it is needed changes no number
+        delay = draw.exponential(model.params.recruitment.interim_delay_years, post.id, post.succession, 1)
+        model.after(delay, _interim_starts, post)
+
+
+def _interim_starts(model, post) -> None:
     if post.holder < 0 and post.state == VACANT:
         post.state = INTERIM
         model.recorder.event(model.env.now, "interim_start", org=post.org, post=post.id, role=post.role)
@@ -188,7 +190,7 @@ def appoint(model, post, person: int, route: str) -> None:
     model.recorder.event(now, "appointment", person=person, org=post.org, post=post.id, role=post.role,
                          cause=route, value=gap)
     model.after_appointment(post, person)
-    next_tick = float(np.floor(now + 1e-9) + 1.0)
+    next_tick = math.floor(now + 1e-9) + 1.0
     model.schedule_exits([post], until=next_tick)
 
 

@@ -48,8 +48,8 @@ def hazards(model, post) -> tuple[float, float, float, float]:
     role = tp.role_multiplier[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
-    score = people.appraisal[holder]
-    z = score - model.params.appraisal.ready_threshold["executive_director"] if np.isfinite(score) else 0.0
+    score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
+    z = score - model.params.appraisal.ready_threshold["executive_director"] if math.isfinite(score) else 0.0
     performance = math.exp(-tp.removal_appraisal_effect * z)
     h = tp.hazard
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
@@ -90,11 +90,11 @@ def schedule_exits(model, posts, until: float) -> None:
             k += 1
             acc += rates[k]
         cause = CAUSES[k]
-        model.process(_exit_at, post, post.exit_token, wait, cause, u_abrupt < abrupt_share[cause])
+        model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < abrupt_share[cause])
 
 
-def _exit_at(model, post, token, delay, cause, abrupt):
-    yield model.env.timeout(delay)
+def _exit(model, post, token, cause, abrupt):
+    """A drawn exit comes due: it happens unless the post changed hands or the draw was voided."""
     if post.exit_token == token and post.holder >= 0 and not post.leaving:
         model.start_exit(post, cause, abrupt)
 
@@ -120,7 +120,7 @@ def after_inspection(model, org, triggered: bool) -> None:
             if draw.uniform(key, post.id, moment, 0) < p:
                 delay = tp.removal_after_inspection_years * draw.uniform(key, post.id, moment, 1)
                 post.exit_token += 1
-                model.process(_exit_at, post, post.exit_token, delay, "removed_after_inspection", True)
+                model.after(delay, _exit, post, post.exit_token, "removed_after_inspection", True)
                 removing.add(post.id)
     rest = [p for p in posts if p.id not in removing and p.holder >= 0 and not p.leaving]
     for post in rest:   # they face the new hazards from now: their earlier draws are void
