@@ -139,6 +139,8 @@ def test_challenged_roles_offer_covers_every_executive_of_a_challenged_trust():
     assert m.decide(Decisions.quality_support, 0.0, org=org) == 0.0
     org.rating, org.special_measures = GOOD, False
     assert turnover.hazards(m, director) == without(m, lambda: turnover.hazards(m, director))
+    # upward career progression (004:349): credited challenged postings count at any later interview
+    assert m.decide(Decisions.career_reward, 0.0, post=director) == pytest.approx(0.2)
 
 
 def test_graduate_scheme_expansion_aims_at_ten_times_the_intake_rose_saw():

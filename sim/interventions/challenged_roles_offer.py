@@ -16,9 +16,11 @@ measures), for every executive post — not only a few incoming chief executives
   mentoring and coaching: 004:350);
 - a trust not in special measures gets improvement support, a share of the calibrated
   special-measures support (a trust in special measures already has that regime), so the offer
-  reaches further than special measures without exceeding what that regime gives (004:347).
-Messenger's "strategically place talented managers … and reward them with upward career
-progression" (004:349) acts through the talent boards' placements and the career reward, not here.
+  reaches further than special measures without exceeding what that regime gives (004:347);
+- "reward them with upward career progression" (004:349): anyone credited with a challenged
+  posting (one that lasted, or saw the trust improve: ``processes/careers.py``) scores
+  ``career_reward_bonus`` more at interview for any later executive post. Messenger's "strategically
+  place talented managers" in the same sentence is the talent boards' placement, not this offer.
 Relocation to rural and coastal areas cannot be targeted: trusts have no such attribute.
 """
 
@@ -35,7 +37,8 @@ class ChallengedRolesOffer(Intervention):
         "At every challenged trust, for every executive post: better terms make posts more attractive; "
         "holders are less likely to be removed (freedom to fail) or to leave (mentoring, coaching); "
         "challenged trusts outside special measures get improvement support up to a share of the "
-        "special-measures regime's.")
+        "special-measures regime's; a challenged posting that lasted or saw the trust improve counts at "
+        "later interviews (career reward).")
     unit: ClassVar[str] = "supported trust-year"
 
     terms_attractiveness: float = S(1.15, "× attractiveness of executive posts at challenged trusts",
@@ -49,6 +52,10 @@ class ChallengedRolesOffer(Intervention):
                              "share of the calibrated special-measures support (0-1)",
                              "assumption; Messenger 2022 (004:347): 'a more widespread offer' than the ISTs", ge=0,
                              le=1)
+    career_reward_bonus: float = S(0.2, "interview-score bonus (capability SD) of people credited with a challenged "
+                                   "posting, at any later executive search",
+                                   "assumption; Messenger 2022 (004:349): 'reward them with upward career "
+                                   "progression'", ge=0, le=2)
     ramp_years: float = ramp(2.0, "assumption: no delivery found; Messenger's own timetable FY2023/24 (004:366)")
     cost_per_unit: float = S(1_000_000.0, "£ per supported trust-year (support, terms, and funding for digital, "
                              "estates and equipment, 004:352)", "assumption", ge=0)
@@ -65,6 +72,9 @@ class ChallengedRolesOffer(Intervention):
         if challenged(org) and not org.special_measures:
             return value + self.support_share * model.params.performance.special_measures_support
         return value
+
+    def career_reward(self, bonus, *, model, post):
+        return bonus + self.career_reward_bonus
 
     def units(self, model, year):
         return sum(challenged(org) for org in model.orgs) * self.strength(model.env.now)
