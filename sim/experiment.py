@@ -200,7 +200,8 @@ def compare(baseline: Scenario | None, others: list[Scenario], reps: int = 10, o
                                                                      for p, why in store.damaged[:3])
                             + ("; …" if len(store.damaged) > 3 else ""))
             values = run_values(rows, period)
-            mismatched = cohort.mismatches(values)
+            # without a baseline (a design's worlds) the scenarios live in different worlds: worlds.run checks
+            mismatched = cohort.mismatches(values) if baseline is not None else []
             if mismatched:
                 log.warning(f"the fixed cohort of challenged trusts (31 Dec {cohort_year}) differs between "
                             f"scenarios in replications {mismatched}: an option acts before the cohort year ends")

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from . import ensemble as calibration_ensemble
-from . import experiment, measures, stats
+from . import cohort, experiment, measures, stats
 from .design import Design
 from .experiment import ExperimentError
 
@@ -85,13 +85,27 @@ def run(design: Design, points: list[dict], out: str | Path, runner: Runner = Ru
         outcome.period, outcome.executor = result.period, result.executor
         outcome.ran, outcome.reused, outcome.failures, outcome.interrupted = ex.ran, ex.skipped, ex.failures, \
             ex.interrupted
-        wanted = set(design.measures)
+        wanted = set(design.measures) | {cohort.SIZE}
         mine = result.values[[k in wanted for k in zip(result.values.kpi, result.values.group)]]
         known.update({name: block for name, block in mine.groupby("scenario", sort=False)})
     frames = [known[n] for n in scenarios if n in known]
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    _check_cohorts(values, index)
     outcome.diffs = paired(values, index, [r.name for r in design.roles], design.measures)
     return outcome
+
+
+def _check_cohorts(values: pd.DataFrame, index: pd.DataFrame) -> None:
+    """Warn if, within a world, the fixed cohort's size differs between its scenarios (it can differ
+    between worlds: their parameters differ)."""
+    if values.empty:
+        return
+    size = values[(values.kpi == cohort.SIZE[0]) & (values.group == cohort.SIZE[1])]
+    spread = index.merge(size, on="scenario").groupby(["world", "replication"]).value.nunique(dropna=False)
+    worlds = sorted({int(w) for w, _ in spread.index[spread > 1]})
+    if worlds:
+        log.warning(f"the fixed cohort of challenged trusts differs between the scenarios of world(s) "
+                    f"{worlds[:10]}{' …' if len(worlds) > 10 else ''}: an option acts before the cohort year ends")
 
 
 def paired(values: pd.DataFrame, index: pd.DataFrame, roles: list[str], keys: list[tuple[str, str]]) -> pd.DataFrame:

@@ -82,12 +82,15 @@ def test_baseline_against_baseline_is_exactly_zero_in_every_world(library, tmp_p
     # …while the worlds themselves differ: the uncertain values reached both scenarios
     values = pd.read_parquet(tmp_path / "out" / "kpis.parquet")
     vac = values[(values.kpi == "exec_vacant_or_interim") & (values.group == "all") & values.scenario.str.startswith("tiny_nd")]
-    assert vac.groupby("scenario").value.sum().nunique() == 3
+    assert vac.groupby("scenario").value.sum().nunique() >= 2   # two worlds may happen to agree on a tiny system
 
 
-def test_default_uncertainties_cover_assumed_settings_and_calibrated_parameters(library):
+def test_default_uncertainties_cover_assumed_settings_and_calibrated_parameters(library, tmp_path):
+    folder = tmp_path / "calibration"                   # the search ranges, without an ensemble
+    folder.mkdir()
+    (folder / "parameters.yaml").write_text((ROOT / "calibration" / "parameters.yaml").read_text())
     (library / "defaults.yaml").write_text(f"name: d\nbaseline: tiny.yaml\noptions: [tiny_nd.yaml]\n"
-                                           f"calibration: {ROOT}/calibration\n")
+                                           f"calibration: {folder}\n")
     design = load_design(library / "defaults.yaml")
     found = {u.factor: u for u in design.uncertainties}
     removal = found["interventions.new_deal.removal_multiplier"]   # ×0.5 assumed: from no effect to twice it
@@ -195,3 +198,17 @@ def test_sweep_of_a_design_file_compares_within_each_world(library, capsys):
     mine = table[(table.option == "tiny_rb") & (table.against == "tiny") & (table.kpi == "exec_turnover")]
     assert len(mine) == 3 and np.isfinite(mine["diff"]).all() and mine["diff"].nunique() == 3
     assert "How sure are we?" in capsys.readouterr().out
+
+
+def test_the_cohort_check_compares_scenarios_within_a_world_only(caplog):
+    from sim import cohort, worlds
+    index = pd.DataFrame({"world": [0, 0, 1, 1], "role": ["b", "o", "b", "o"], "scenario": ["b0", "o0", "b1", "o1"]})
+    kpi, group = cohort.SIZE
+    sizes = {"b0": 10, "o0": 10, "b1": 12, "o1": 12}    # worlds differ: their parameters differ
+    values = pd.DataFrame([{"scenario": s, "replication": 0, "kpi": kpi, "group": group, "value": v}
+                           for s, v in sizes.items()])
+    worlds._check_cohorts(values, index)
+    assert "differs" not in caplog.text
+    values.loc[values.scenario == "o1", "value"] = 13    # an option acting early within world 1
+    worlds._check_cohorts(values, index)
+    assert "world(s) [1]" in caplog.text
