@@ -187,6 +187,19 @@ def find(design: Design, factor: str, out: str | Path, runner: worlds.Runner = w
     result = Threshold(factor, option, against, kpi, group, low, high, probes, estimate, None, None)
     if estimate is not None:
         result.ci = interval(probes, estimate, seed=design.seed)
-        at_low = min(probes, key=lambda p: p.value)
-        result.better_side = "below" if sign * at_low.mean > 0 else "above"
+        side, favourable = better_side(probes, sign)
+        if result.verdict_at(favourable) == "better":
+            result.better_side = side
+        else:  # the sign flips, but within simulation noise: no verdict depends on the factor
+            result.notes.append(f"the mean difference changes sign near {estimate:.3g}, but even at the favourable "
+                                f"end ({favourable.value:g}) {option} is not clearly better than {against}: the "
+                                "flip is within simulation noise, not a break-even")
     return result
+
+
+def better_side(probes: list[Probe], sign: float) -> tuple[str, Probe]:
+    """On which side of the break-even the option is better ("below" / "above"; ``sign`` +1 when a
+    positive difference is better, −1 when negative), and the probe at that end of the range: a
+    break-even is a finding only if the option is clearly better there."""
+    at_low, at_high = min(probes, key=lambda p: p.value), max(probes, key=lambda p: p.value)
+    return ("below", at_low) if sign * at_low.mean > 0 else ("above", at_high)

@@ -228,12 +228,14 @@ def cmd_threshold(args) -> int:
     _save_chart(ucharts.threshold(result, label, 100.0 if unit.startswith("share") else 1.0,
                                   f"{reps} replication(s) per value."), out)
     ends = f"{probes.verdict.iloc[0]} at {probes.value.iloc[0]:g}, {probes.verdict.iloc[-1]} at {probes.value.iloc[-1]:g}"
-    status = ("flips inside the range" if result.estimate is not None else
-              f"no break-even between {result.low:g} and {result.high:g} ({ends})")
+    status = ("flips inside the range" if result.condition else
+              f"no break-even between {result.low:g} and {result.high:g} ({ends})"
+              + (f"; {'; '.join(result.notes)}" if result.notes else ""))
     summary = _summary("threshold", f"threshold-{design.name}-{result.option}-{short}-{result.kpi}-{result.group}",
                        design, out, None, reps, factor=result.factor, option=result.option, against=result.against,
                        kpi=result.kpi, group=result.group, range=[result.low, result.high], steps=args.steps,
-                       break_even=result.estimate, interval=list(result.ci) if result.ci else None,
+                       break_even=result.estimate if result.condition else None,
+                       interval=list(result.ci) if result.ci and result.condition else None,
                        better_side=result.better_side, condition=result.condition, status=status,
                        probes=probes.to_dict("records"))
     if reps < 5:
@@ -244,12 +246,12 @@ def cmd_threshold(args) -> int:
           f"({result.low:g} to {result.high:g}; the other assumptions as the scenarios assume):")
     for p in probes.itertuples():
         print(f"  {p.value:<10.4g} {interval(p.diff, p.diff_ci, unit, diff=True):<40} {p.verdict}")
-    if result.estimate is not None:
+    if result.condition:
         lo, hi = result.ci
         print(f"Break-even: {result.factor} = {result.estimate:.4g} (95% interval {howsure.interval_text(lo, hi)}): "
               f"better only if {result.condition}.")
     else:
-        print(f"No break-even: {status}.")
+        print(f"{status[0].upper()}{status[1:]}.")
     print(f"\n{len(result.probes)} values tried, {reps} replication(s) each; {time.perf_counter() - t0:.0f} s. "
           f"Results in {out}/ (probes.csv, charts/threshold.png)", file=sys.stderr)
     return 0

@@ -31,6 +31,18 @@ def test_bisection_finds_the_analytic_threshold_of_a_linear_toy():
     assert low < -a / b < high                                           # the noise-free root is inside
 
 
+def test_a_sign_flip_within_noise_is_not_a_break_even():
+    """A toy with a real effect is clearly better at its favourable end; one with no effect (its
+    mean difference crosses zero by noise alone) is not, so no verdict may depend on the factor."""
+    rng = np.random.default_rng(2)
+    real = threshold.bisect(linear(1.0, -0.8, rng.normal(0.0, 0.4, 25)), 0.0, 4.0, steps=6)
+    side, end = threshold.better_side(real, sign=1.0)
+    assert side == "below" and end.value == 0.0 and end.mean - end.half_width > 0
+    flat = threshold.bisect(linear(0.02, -0.01, rng.normal(0.0, 1.0, 4)), 0.0, 4.0, steps=6)
+    side, end = threshold.better_side(flat, sign=1.0)
+    assert end.mean - end.half_width < 0 < end.mean + end.half_width     # "no clear difference" there
+
+
 def test_without_noise_the_interval_collapses_on_the_root():
     probes = threshold.bisect(linear(2.0, 1.0, np.zeros(10)), -5.0, 3.0, steps=4)
     assert threshold.break_even(probes) == pytest.approx(-2.0)
@@ -46,10 +58,10 @@ def test_no_break_even_inside_the_range():
 
 def test_leadsim_threshold_end_to_end_on_a_tiny_design(library, capsys):  # noqa: F811
     # a lighter reporting burden multiplies executives' leave hazard: below ×1 it cuts turnover,
-    # above ×1 it raises it, so the verdict on turnover flips near ×1
+    # above ×1 it raises it, so the verdict on turnover flips near ×1 (8 replications: clearly better at ×0.1)
     (library / "rb.yaml").write_text("name: rb\nbaseline: tiny.yaml\noptions: [tiny_rb.yaml]\nuncertainties:\n"
                                      "  interventions.reduced_burden.executive_leave_multiplier: "
-                                     "{range: [0.1, 3.0], reason: test}\nreplications: 3\n")
+                                     "{range: [0.1, 3.0], reason: test}\nreplications: 8\n")
     out = library / "thr"
     code = main(["threshold", str(library / "rb.yaml"), "--factor",
                  "interventions.reduced_burden.executive_leave_multiplier", "--measure", "exec_turnover",
