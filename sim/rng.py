@@ -149,6 +149,14 @@ class Keyed:
             return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
         return ((h >> 11) + 0.5) * 2.0 ** -53
 
+    def folded(self, *parts) -> int:
+        """The integer ``parts`` hashed as ``uniform(*parts, first=…)`` hashes them before adding each
+        identity: for a compiled loop that makes those draws itself (``sim.kernels``)."""
+        h = self.base
+        for p, salt in zip(parts, _SALTS[1:]):
+            h = (h + _mix((int(p) + salt) & MASK)) & MASK
+        return h
+
     def uniforms(self, count: int, *parts):
         """``count`` independent uniforms for the same parts: a list, or an array with a last axis
         of length ``count`` if any part is an array."""

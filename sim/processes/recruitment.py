@@ -16,7 +16,9 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import ndtri
 
+from .. import kernels
 from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
 from ..params import PROFESSIONS, RATINGS
@@ -274,56 +276,51 @@ def candidate_fields(model, post, a: float) -> list[Field]:
     return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
 
-def _willing(model, field: Field, post, search: tuple, need: int | None, group: tuple | None) -> np.ndarray:
-    """The people of ``field`` who apply for ``post``: eligible (of profession ``need``, if any),
-    still available and willing.
+def _applicants(model, fields: list[Field], post, search: tuple, need: int | None,
+                group: tuple | None) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The people of ``fields`` who apply for ``post``, the route of the field each came by and
+    their interview draws (standard normal): eligible (of profession ``need``, if any), still
+    available and willing; someone in two fields applies once.
 
-    Each applies with the field's probability (× other_region_factor outside their region for
+    Each applies with their field's probability (× other_region_factor outside their region for
     regional fields; × their group's application rate, ``group``, unless None), by a draw keyed on
     (person, search): the same person faces the same draw in every scenario, so eligibility can be
-    checked before drawing.
+    checked before drawing. The loop over a field is compiled (``sim.kernels.applicants``).
     """
-    people = model.people
-    rows = field.rows
-    # alive, not reserved, not leaving, still in the grade; the holder of this post is leaving (its
-    # search is open), so they are excluded too
-    rows = rows[people.available[rows] == field.grade]
-    if need is not None:
-        rows = rows[people.profession[rows] == need]
-    if not len(rows):
-        return rows.astype(np.int64)
-    w = min(1.0, field.w / model.params.recruitment.open_to_move) if field.open_only else field.w
-    if field.grade >= DIRECTOR:  # executives without a post are looking: they apply more readily
-        w = np.where(people.post[rows] < 0, field.w_free, w)
-    if group is not None:
-        w = w * equality.by_group(people, rows, *group)
-    if field.regional:
-        w = np.where(people.region[rows] == model.orgs[post.org].region, w,
-                     w * model.params.recruitment.other_region_factor)
-    u = model.streams.keyed("recruitment.apply").uniform(*search, first=people.keymix[rows])
-    return rows[u < w].astype(np.int64)
+    people, rp = model.people, model.params.recruitment
+    h = np.uint64(model.streams.keyed("recruitment.apply").folded(*search))
+    h_score = np.uint64(model.streams.keyed("recruitment.interview").folded(*search))
+    women, minority = group if group is not None else (1.0, 1.0)
+    home = int(model.orgs[post.org].region)
+    rows, routes, draws = [], [], []
+    for f in fields:
+        w = min(1.0, f.w / rp.open_to_move) if f.open_only else f.w
+        r, u = kernels.applicants(f.rows, people.keymix, h, people.available, f.grade, people.profession,
+                               -1 if need is None else need, people.post, float(w), float(f.w_free),
+                               f.grade >= DIRECTOR,   # executives without a post apply more readily
+                               people.female, people.ethnic_minority, float(women), float(minority),
+                               group is not None, people.region, home if f.regional else -1,
+                               float(rp.other_region_factor), h_score)
+        rows.append(r)
+        draws.append(u)
+        routes += [f.route] * len(r)
+    rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    draws = np.concatenate(draws) if draws else np.empty(0)
+    if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
+        first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
+        rows, routes, draws = rows[first], [routes[i] for i in first], draws[first]
+    return rows, routes, ndtri(draws)
 
 
 def select(model, post, a: float, round_: int = 1):
     """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …)."""
     rp, people = model.params.recruitment, model.people
     search = (post.id, post.succession, round_)
-    interview = model.streams.keyed("recruitment.interview")
-    rows, routes = [], []
-    fields = candidate_fields(model, post, a)
     need, group = required_profession(model, post.role), equality.application_rates(model, post.role)
-    for field in fields:
-        r = _willing(model, field, post, search, need, group)
-        rows.append(r)
-        routes += [field.route] * len(r)
-    rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
-        first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
-        rows, routes = rows[first], [routes[i] for i in first]
+    rows, routes, noise = _applicants(model, candidate_fields(model, post, a), post, search, need, group)
     bias = equality.interview_bias(model)
     minority = people.ethnic_minority[rows]
-    scores = people.capability[rows] + rp.interview_noise_sd * interview.normal(*search, first=people.keymix[rows]) \
-        + bias * minority
+    scores = people.capability[rows] + rp.interview_noise_sd * noise + bias * minority
     reward = model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post)
     if reward:  # people credited with a challenged posting (sim/processes/careers.py)
         scores = scores + reward * people.credited[rows]
