@@ -29,32 +29,71 @@ AGE_BANDS = (50.0, 55.0, 60.0, 65.0)   # lower edges of 50_to_54, 55_to_59, 60_t
 
 def retirement_rate(model, age):
     """Yearly retirement hazard at ``age`` (a number or an array)."""
-    r = model.params.turnover.retirement
-    rates = (r["under_50"], r["50_to_54"], r["55_to_59"], r["60_to_64"], r["65_and_over"])
+    rates = _this_year(model).retirement
     if isinstance(age, np.ndarray):
         return np.array(rates)[np.searchsorted(AGE_BANDS, age, side="right")]
     return rates[bisect.bisect_right(AGE_BANDS, age)]
 
 
+class _Constants:
+    """This year's turnover parameters as plain Python numbers and tuples.
+
+    Hazards are evaluated ~60,000 times a replication (every holder at each 1 January, each new
+    holder, each inspected trust's leaders); reading them from the parameters (frozen pydantic
+    models and their dicts) each time cost more than the arithmetic.
+    """
+
+    __slots__ = ("params", "retirement", "rating", "special_measures", "early_years", "early", "role",
+                 "ready", "appraisal_effect", "leave_nhs", "move_trust", "removed", "abrupt")
+
+    def __init__(self, params):
+        tp = params.turnover
+        self.params = params   # what these were read from (see ``_this_year``)
+        r = tp.retirement
+        self.retirement = (r["under_50"], r["50_to_54"], r["55_to_59"], r["60_to_64"], r["65_and_over"])
+        self.rating = tuple(tp.rating_multiplier[name] for name in RATINGS)   # by rating index
+        self.special_measures = tp.special_measures_multiplier
+        self.early_years, self.early = tp.early_tenure_years, tp.early_tenure_multiplier
+        self.role = dict(tp.role_multiplier)
+        self.ready = params.appraisal.ready_threshold["executive_director"]
+        self.appraisal_effect = tp.removal_appraisal_effect
+        h = tp.hazard
+        self.leave_nhs, self.move_trust, self.removed = h["leave_nhs"], h["move_trust"], h["removed"]
+        self.abrupt = dict(tp.abrupt_share)
+
+
+def _this_year(model) -> _Constants:
+    """The turnover constants of ``model.params``, read again whenever the parameters change (each
+    1 January, or when a test sets them)."""
+    c = model.__dict__.get("_turnover_constants")
+    if c is None or c.params is not model.params:
+        c = model._turnover_constants = _Constants(model.params)
+    return c
+
+
 def hazards(model, post) -> tuple[float, float, float, float]:
     """Yearly hazard of each exit cause (in the order of CAUSES) for the holder of ``post``."""
-    tp, people, now = model.params.turnover, model.people, model.env.now
+    return _hazards(model, post, _this_year(model), model.env.now)
+
+
+def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, float, float]:
+    people = model.people
     org = model.orgs[post.org]
     holder = post.holder
-    risk = tp.rating_multiplier[RATINGS[org.rating]]
-    leave = tp.special_measures_multiplier if org.special_measures else 1.0
-    if now - post.appointed < tp.early_tenure_years:
-        leave *= tp.early_tenure_multiplier
-    role = tp.role_multiplier[post.role]
+    risk = c.rating[org.rating]
+    leave = c.special_measures if org.special_measures else 1.0
+    if now - post.appointed < c.early_years:
+        leave *= c.early
+    role = c.role[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
     score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
-    z = score - model.params.appraisal.ready_threshold["executive_director"] if math.isfinite(score) else 0.0
-    performance = math.exp(-tp.removal_appraisal_effect * z)
-    h = tp.hazard
+    z = score - c.ready if math.isfinite(score) else 0.0
+    performance = math.exp(-c.appraisal_effect * z)
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
-    rates = (retirement_rate(model, float(now - people.born[holder])), h["leave_nhs"] * role * risk * leave * group,
-             h["move_trust"] * role * risk, h["removed"] * role * risk * leave * performance)
+    age = float(now - people.born[holder])
+    rates = (c.retirement[bisect.bisect_right(AGE_BANDS, age)], c.leave_nhs * role * risk * leave * group,
+             c.move_trust * role * risk, c.removed * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
 
 
@@ -76,9 +115,10 @@ def schedule_exits(model, posts, until: float) -> None:
         keys = model.people.key[[p.holder for p in held]]
         ids = np.array([p.id for p in held], dtype=np.uint64)
         uniforms = draw.uniforms(3, keys, ids, moment).tolist()
-    abrupt_share = model.params.turnover.abrupt_share
+    c = _this_year(model)
+    abrupt_share = c.abrupt
     for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
-        rates = hazards(model, post)
+        rates = _hazards(model, post, c, now)
         total = sum(rates)
         if total <= 0:
             continue
