@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..decisions import Decisions
-from ..entities import GRADE
+from ..entities import GRADE, mean_score
 from .training import readiness_credit
 
 
@@ -23,14 +23,17 @@ def appraise(model, year: int) -> None:
     rows = np.flatnonzero(people.view("alive") & (people.view("grade") >= GRADE["middle_manager"]))
     noise_sd = model.decide(Decisions.appraisal_noise, ap.noise_sd, rows=rows)
     bias = model.decide(Decisions.selection_bias, ap.ethnic_minority_bias, stage="appraisal")
-    noise = model.streams.keyed("appraisal").normal(people.key[rows], year) * noise_sd
-    people.capability[rows] += wf.capability_growth
-    score = people.capability[rows] + noise + bias * people.ethnic_minority[rows]
-    people.scores[rows, :-1] = people.scores[rows, 1:]
-    people.scores[rows, -1] = score
+    noise = model.streams.keyed("appraisal").normal(year, first=people.keymix[rows]) * noise_sd
+    capability = people.capability[rows] + wf.capability_growth
+    people.capability[rows] = capability
+    score = capability + noise + bias * people.ethnic_minority[rows]
+    # each row's score history gathered and stored once (≈40,000 rows a year)
+    history = people.scores[rows]
+    history[:, :-1] = history[:, 1:]   # the oldest score drops out (numpy copes with the overlap)
+    history[:, -1] = score
+    people.scores[rows] = history
     people.appraisals[rows] += 1
-    people.record_scores(rows)
-    mean = people.appraisal[rows]
+    people.appraisal[rows] = mean = mean_score(history)
     threshold = np.full(len(rows), np.inf)
     min_years = np.zeros(len(rows))
     grade = people.grade[rows]
