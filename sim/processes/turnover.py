@@ -173,28 +173,31 @@ def feeder_leavers(model, year: int) -> None:
     parameters say so); unplaced executives give up."""
     people, now = model.people, model.env.now
     rates = model.params.workforce.leave_rate
-    alive = people.view("alive") & ~people.view("reserved")
-    grade = people.view("grade")
-    rate = np.zeros(people.n)
+    # the living only: by the 2030s three rows in four are people who have left
+    live = np.flatnonzero(people.view("alive") & ~people.view("reserved"))
+    grade = people.grade[live]
+    rate = np.zeros(len(live))
     for name in ("graduate_trainee", "middle_manager", "senior_manager"):
         rate[grade == GRADE[name]] = model.decide(Decisions.feeder_leave_rate, rates[name], grade=name)
     ep = model.params.entry
-    recent_grad = (people.view("origin") == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
-        & (now - people.view("trainee_end") < ep.graduate_early_years)
+    recent_grad = (people.origin[live] == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
+        & (now - people.trainee_end[live] < ep.graduate_early_years)
     rate[recent_grad] += model.decide(Decisions.graduate_early_leave_rate, ep.graduate_early_leave_rate)
-    rate *= equality.leave_multiplier(model, slice(None, people.n))
-    unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
+    rate *= equality.leave_multiplier(model, live)
+    unplaced = (grade >= DIRECTOR) & (people.post[live] < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
-    feeder = alive & (grade <= SENIOR)
-    retire = np.zeros(people.n)
-    retire[feeder] = retirement_rate(model, now - people.view("born")[feeder])
-    at_risk = np.flatnonzero(alive & (rate + retire > 0))
-    u = model.streams.keyed("turnover.feeder").uniform(people.key[at_risk], year)
-    leaving = u < np.minimum(1.0, rate[at_risk] + retire[at_risk])
-    rows = at_risk[leaving]
-    retired = u[leaving] < retire[rows]   # the share of the risk that is retirement
+    feeder = grade <= SENIOR
+    retire = np.zeros(len(live))
+    retire[feeder] = retirement_rate(model, now - people.born[live[feeder]])
+    risk = rate + retire
+    at_risk = np.flatnonzero(risk > 0)   # positions in ``live``
+    u = model.streams.keyed("turnover.feeder").uniform(year, first=people.keymix[live[at_risk]])
+    leaves = u < np.minimum(1.0, risk[at_risk])
+    leaving = at_risk[leaves]
+    retired = u[leaves] < retire[leaving]   # the share of the risk that is retirement
+    rows = live[leaving]
     people.alive[rows] = False
     people.refresh(rows)
-    causes = np.where(unplaced[rows], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
+    causes = np.where(unplaced[leaving], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
     model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
                                value=people.grade[rows].astype(float))
