@@ -97,6 +97,30 @@ def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, floa
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
 
 
+def _base_rates(model, held: list, c: _Constants, now: float) -> np.ndarray:
+    """``_hazards`` before interventions for many holders at once, an (n, 4) array: the same
+    products in the same order, and exp by Python's math as one at a time (numpy's may differ in
+    the last bit), so every rate is the same number."""
+    people, orgs = model.people, model.orgs
+    holder = np.array([p.holder for p in held])
+    trusts = [orgs[p.org] for p in held]
+    risk = np.array([c.rating[o.rating] for o in trusts])
+    leave = np.array([c.special_measures if o.special_measures else 1.0 for o in trusts])
+    early = now - np.array([p.appointed for p in held]) < c.early_years
+    leave = np.where(early, leave * c.early, leave)
+    role = np.array([c.role[p.role] for p in held])
+    score = people.appraisal[holder]
+    z = np.where(np.isfinite(score), score - c.ready, 0.0)
+    performance = np.array([math.exp(-c.appraisal_effect * v) for v in z.tolist()])
+    group = equality.leave_multiplier(model, holder)
+    retire = np.array(c.retirement)[np.searchsorted(AGE_BANDS, now - people.born[holder], side="right")]
+    return np.stack([retire, c.leave_nhs * role * risk * leave * group, c.move_trust * role * risk,
+                     c.removed * role * risk * leave * performance], axis=1)
+
+
+BATCH = 32   # holders from which drawing their exits at once pays (the yearly redraw of every executive)
+
+
 def schedule_exits(model, posts, until: float) -> None:
     """Draw, for each holder, whether and when before ``until`` they leave, and why.
 
@@ -109,28 +133,45 @@ def schedule_exits(model, posts, until: float) -> None:
     now = model.env.now
     draw = model.streams.keyed("turnover.exit")
     moment = int(round(now * 1_000_000))
-    if len(held) == 1:   # at an appointment: one holder
-        uniforms = [draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)]
-    else:
-        keys = model.people.key[[p.holder for p in held]]
-        ids = np.array([p.id for p in held], dtype=np.uint64)
-        uniforms = draw.uniforms(3, keys, ids, moment).tolist()
     c = _this_year(model)
-    abrupt_share = c.abrupt
-    for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
-        rates = _hazards(model, post, c, now)
-        total = sum(rates)
-        if total <= 0:
-            continue
-        wait = -math.log1p(-u_time) / total
-        if now + wait >= until:
-            continue
-        k, acc = 0, rates[0]
-        while u_cause * total >= acc and k < len(CAUSES) - 1:
-            k += 1
-            acc += rates[k]
-        cause = CAUSES[k]
-        model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < abrupt_share[cause])
+    if len(held) == 1:   # at an appointment: one holder
+        u_time, u_cause, u_abrupt = draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)
+        _draw_exit(model, held[0], _hazards(model, held[0], c, now), u_time, u_cause, u_abrupt, now, until, c)
+        return
+    keys = model.people.key[[p.holder for p in held]]
+    ids = np.array([p.id for p in held], dtype=np.uint64)
+    uniforms = draw.uniforms(3, keys, ids, moment)
+    if len(held) >= BATCH and not model.deciding(Decisions.exit_hazards):
+        # every holder's rates at once; only those whose exit may fall before ``until`` (about one
+        # in seven) go on one by one, where the exact test is made
+        rates = _base_rates(model, held, c, now)
+        total = ((rates[:, 0] + rates[:, 1]) + rates[:, 2]) + rates[:, 3]   # sum()'s order
+        with np.errstate(divide="ignore"):
+            wait = -np.log1p(-uniforms[:, 0]) / total
+        maybe = np.flatnonzero((total > 0) & (now + wait < until + 1e-9))   # slack for numpy's log1p
+        for i, r, u in zip(maybe.tolist(), rates[maybe].tolist(), uniforms[maybe].tolist()):
+            _draw_exit(model, held[i], tuple(r), *u, now, until, c)
+        return
+    for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms.tolist()):
+        _draw_exit(model, post, _hazards(model, post, c, now), u_time, u_cause, u_abrupt, now, until, c)
+
+
+def _draw_exit(model, post, rates, u_time: float, u_cause: float, u_abrupt: float, now: float, until: float,
+               c: _Constants) -> None:
+    """Whether, when and why the holder of ``post`` leaves before ``until``, from their hazards
+    ``rates`` and their three uniforms; a due exit is scheduled."""
+    total = sum(rates)
+    if total <= 0:
+        return
+    wait = -math.log1p(-u_time) / total
+    if now + wait >= until:
+        return
+    k, acc = 0, rates[0]
+    while u_cause * total >= acc and k < len(CAUSES) - 1:
+        k += 1
+        acc += rates[k]
+    cause = CAUSES[k]
+    model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < c.abrupt[cause])
 
 
 def _exit(model, post, token, cause, abrupt):
