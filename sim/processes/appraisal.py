@@ -14,6 +14,7 @@ import numpy as np
 
 from ..decisions import Decisions
 from ..entities import GRADE, mean_score
+from ..params import GRADES
 from .training import readiness_credit
 
 
@@ -27,19 +28,22 @@ def appraise(model, year: int) -> None:
     capability = people.capability[rows] + wf.capability_growth
     people.capability[rows] = capability
     score = capability + noise + bias * people.ethnic_minority[rows]
-    # each row's score history gathered and stored once (≈40,000 rows a year)
-    history = people.scores[rows]
-    history[:, :-1] = history[:, 1:]   # the oldest score drops out (numpy copes with the overlap)
+    # each row's score history gathered and stored once (≈40,000 rows a year), column by column:
+    # numpy's 2-D fancy indexing and slice copies cost several times more here
+    history = np.take(people.scores, rows, axis=0)
+    for k in range(history.shape[1] - 1):   # the oldest score drops out
+        history[:, k] = history[:, k + 1]
     history[:, -1] = score
-    people.scores[rows] = history
+    for k in range(history.shape[1]):
+        people.scores[rows, k] = history[:, k]
     people.appraisals[rows] += 1
     people.appraisal[rows] = mean = mean_score(history)
-    threshold = np.full(len(rows), np.inf)
-    min_years = np.zeros(len(rows))
-    grade = people.grade[rows]
+    # each grade's threshold and minimum years, looked up by grade code
+    threshold_of, min_years_of = np.full(len(GRADES), np.inf), np.zeros(len(GRADES))
     for name, value in ap.ready_threshold.items():
-        threshold[grade == GRADE[name]] = value
-        min_years[grade == GRADE[name]] = ap.min_years_in_grade[name]
+        threshold_of[GRADE[name]], min_years_of[GRADE[name]] = value, ap.min_years_in_grade[name]
+    grade = people.grade[rows]
+    threshold, min_years = threshold_of[grade], min_years_of[grade]
     threshold -= readiness_credit(model, rows)
     in_grade = model.env.now - people.grade_since[rows]
     ready = (mean >= threshold) & (in_grade >= min_years)
