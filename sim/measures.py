@@ -599,7 +599,8 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     entries = entries[(entries.kind == "entry") & (entries.cause == "graduate_scheme")]
     entries = entries[entries.time + within_years + EPS < run.end]
     ev = run.events
-    first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
+    exits = ev[ev.kind == "exit"]   # (then the entrants among them: isin over the exits, not the whole log)
+    first_exit = exits[exits.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
 
