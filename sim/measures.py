@@ -446,10 +446,11 @@ def special_measures_left_within_a_year(run: Tables, period: Period) -> pd.DataF
     entries = run.events_in(period)
     entries = entries[(entries.kind == "special_measures_entry") & (entries.time + 1.0 <= run.end)]
     exits = ev[ev.kind == "special_measures_exit"]
+    exit_org, exit_time = exits.org.to_numpy(), exits.time.to_numpy()
     left = []
-    for row in entries.itertuples():
-        later = exits[(exits.org == row.org) & (exits.time > row.time)]
-        left.append(bool(len(later)) and float(later.time.min()) - row.time <= 1.0 + EPS)
+    for org, time in zip(entries.org.tolist(), entries.time.tolist()):   # numpy, not pandas, for each entry
+        later = exit_time[(exit_org == org) & (exit_time > time)]
+        left.append(bool(len(later)) and float(later.min()) - time <= 1.0 + EPS)
     return ratio(entries.year, np.asarray(left, dtype=float))
 
 
@@ -463,8 +464,9 @@ def ceo_left_after_special_measures(run: Tables, period: Period, within_years: f
     entries = run.events_in(period)
     entries = entries[(entries.kind == "special_measures_entry") & (entries.time + within_years <= run.end)]
     gone = ev[(ev.kind == "departure") & (ev.role == "chief_executive")]
-    left = [bool(((gone.org == row.org) & (gone.time >= row.time) & (gone.time <= row.time + within_years)).any())
-            for row in entries.itertuples()]
+    gone_org, gone_time = gone.org.to_numpy(), gone.time.to_numpy()
+    left = [bool(((gone_org == org) & (gone_time >= time) & (gone_time <= time + within_years)).any())
+            for org, time in zip(entries.org.tolist(), entries.time.tolist())]   # numpy, not pandas, for each entry
     return ratio(entries.year, np.asarray(left, dtype=float))
 
 
@@ -477,7 +479,7 @@ def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
         return None
     p = run.snapshots(run.posts, period)
     ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
-    prof = run.people.set_index("person").profession.astype(str).reindex(ceo.holder).to_numpy()
+    prof = run.person_column(ceo.holder, "profession")   # strings (NaN for anyone missing)
     clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
     return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
                       ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
@@ -597,7 +599,8 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     entries = entries[(entries.kind == "entry") & (entries.cause == "graduate_scheme")]
     entries = entries[entries.time + within_years + EPS < run.end]
     ev = run.events
-    first_exit = ev[(ev.kind == "exit") & ev.person.isin(entries.person)].groupby("person").time.min()
+    exits = ev[ev.kind == "exit"]   # (then the entrants among them: isin over the exits, not the whole log)
+    first_exit = exits[exits.person.isin(entries.person)].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained
 

@@ -138,6 +138,12 @@ class Model:
                 value = iv.decide(name, value, model=self, **context)
         return value
 
+    def deciding(self, decision: Callable) -> bool:
+        """Whether an active intervention may adjust ``decision`` now (if not, ``decide`` returns its
+        value as it is, and a process may work out many values at once)."""
+        now = self.env.now
+        return any(iv.active(now) for iv in self._deciders.get(decision.__name__, ()))
+
     # -- what one process asks of another ----------------------------------------------------------
     def start_exit(self, post: Post, cause: str, abrupt: bool, notice: float | None = None) -> None:
         """The holder of ``post`` will leave (recruitment handles notice, vacancy and search)."""

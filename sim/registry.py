@@ -152,13 +152,24 @@ def _observations(year, num, den, group) -> pd.DataFrame:
     return pd.DataFrame({"year": year, "num": num, "den": den, "group": group})
 
 
+def _distinct(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(year, return_inverse=True)``; for integer years spanning a few centuries at most
+    by counting, not sorting (snapshots have tens of thousands of rows and a few dozen years)."""
+    if year.dtype.kind not in "iu" or not len(year) or int(year.max()) - int(year.min()) > 1000:
+        return np.unique(year, return_inverse=True)
+    offset = year.astype(np.int64) - int(year.min())
+    present = np.bincount(offset) > 0
+    years = (np.flatnonzero(present) + int(year.min())).astype(year.dtype)
+    return years, (np.cumsum(present) - 1)[offset]
+
+
 def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     """RATIO observations from rows: each row adds ``num`` and ``den`` (arrays or scalars) to its
     year, in every group whose mask (``groups``: name → boolean mask, or None for all rows) holds."""
     year = np.asarray(year)
     num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
     den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
-    years, index = np.unique(year, return_inverse=True)
+    years, index = _distinct(year)
     whole = bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
     parts = []
     for name, mask in (groups or {"all": None}).items():
@@ -214,13 +225,15 @@ def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, fl
     years = np.asarray(years)
     groups = _group_order(m, obs.group)
     if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
-        g = pd.Categorical(obs.group, categories=groups).codes.astype(np.int64)  # int8 codes × years overflow
-        y = obs.year.to_numpy() - years[0]
+        # each row's group number by a dict (pd.Categorical costs more than the sums on tables this small)
+        number = {group: i for i, group in enumerate(groups)}
+        g = np.array([number[group] for group in obs["group"].tolist()], dtype=np.int64)
+        y = obs["year"].to_numpy() - years[0]
         keep = (y >= 0) & (y < len(years))
         cell = g[keep] * len(years) + y[keep]
         size = len(groups) * len(years)
-        num = np.bincount(cell, obs.num.to_numpy(dtype=float)[keep], size)
-        den = np.bincount(cell, obs.den.to_numpy(dtype=float)[keep], size)
+        num = np.bincount(cell, obs["num"].to_numpy(dtype=float)[keep], size)
+        den = np.bincount(cell, obs["den"].to_numpy(dtype=float)[keep], size)
         with np.errstate(divide="ignore", invalid="ignore"):
             values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan).reshape(len(groups), len(years))
     elif len(obs):

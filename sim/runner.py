@@ -8,6 +8,7 @@ import hashlib
 import platform
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -80,20 +81,36 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
     """Run ``scenario`` once. Replication r of every scenario uses the same streams (CRN)."""
     seed = scenario.run.seed if seed is None else seed
     t0 = time.perf_counter()
-    model = Model(scenario.params, seed=seed, replication=replication,
-                  interventions=scenario.interventions).run()
-    rec = model.recorder
-    events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
-    people, headcount = rec.people_table(model.people), int(model.people.n)
-    del model, rec   # the tables hold all that is needed: free the model before computing KPIs (peak memory)
-    _release_memory()
-    cal = scenario.params.calendar
-    kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
-                           cal.report_from, cal.end_year, people.to_pandas(),
-                           settings=cohort.kpi_settings(cohort.year([scenario])))
+    with _older_objects_frozen():
+        model = Model(scenario.params, seed=seed, replication=replication,
+                      interventions=scenario.interventions).run()
+        rec = model.recorder
+        events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
+        people, headcount = rec.people_table(model.people), int(model.people.n)
+        del model, rec   # the tables hold all that is needed: free the model before computing KPIs (peak memory)
+        _release_memory()
+        cal = scenario.params.calendar
+        kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
+                               cal.report_from, cal.end_year, people.to_pandas(),
+                               settings=cohort.kpi_settings(cohort.year([scenario])))
     stats = {"wall_seconds": round(time.perf_counter() - t0, 3), "events": events.num_rows,
              "people": headcount}
     return RunResult(scenario, seed, replication, events, posts, orgs, pipeline, people, kpis, stats)
+
+
+@contextmanager
+def _older_objects_frozen():
+    """Keep the garbage collector off what existed before the run (modules, parameters, earlier
+    results: ~90,000 objects) while it runs: its collections then walk only the run's own objects
+    (≈0.08 s of a ≈3 s replication). Left alone if something else already froze objects."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _release_memory() -> None:

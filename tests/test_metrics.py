@@ -154,3 +154,23 @@ def test_post_years_without_a_substantive_holder_by_hand():
     assert py[("challenged_cohort", 2011)] == pytest.approx(0.25)
     pooled = metrics.value(run, "exec_post_years_without_holder", "all", Period(2010, 2011), {"cohort_year": 2010})
     assert pooled == pytest.approx((0.5 + 0.75) / 2)  # over two years: the mean a year
+
+
+@pytest.mark.parametrize("year", [np.array([2031, 2029, 2031, 2030], dtype=np.int16), np.array([5, 5]),
+                                  np.array([], dtype=np.int64), np.array([2020.5, 2019.0])])
+def test_ratio_finds_the_years_as_np_unique_does(year):
+    from sim.registry import _distinct
+    years, index = _distinct(year)
+    expected_years, expected_index = np.unique(year, return_inverse=True)
+    assert years.dtype == expected_years.dtype and np.array_equal(years, expected_years)
+    assert np.array_equal(index, expected_index)
+
+
+def test_events_in_a_period_whether_or_not_the_log_is_in_time_order():
+    rows = [(2019.5, "entry", 1, 0, -1, "", "", 0.0), (2020.0, "entry", 2, 0, -1, "", "", 0.0),
+            (2020.9, "exit", 1, 0, -1, "", "", 0.0), (2021.0, "entry", 3, 0, -1, "", "", 0.0)]
+    empty = pd.DataFrame(columns=["year"])
+    for ordered in (rows, rows[::-1]):
+        run = Tables(_events(ordered), empty, empty)
+        got = run.events_in(Period(2020, 2020))
+        assert sorted(got.person) == [1, 2] and set(got.year) == {2020}

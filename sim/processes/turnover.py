@@ -29,33 +29,96 @@ AGE_BANDS = (50.0, 55.0, 60.0, 65.0)   # lower edges of 50_to_54, 55_to_59, 60_t
 
 def retirement_rate(model, age):
     """Yearly retirement hazard at ``age`` (a number or an array)."""
-    r = model.params.turnover.retirement
-    rates = (r["under_50"], r["50_to_54"], r["55_to_59"], r["60_to_64"], r["65_and_over"])
+    rates = _this_year(model).retirement
     if isinstance(age, np.ndarray):
         return np.array(rates)[np.searchsorted(AGE_BANDS, age, side="right")]
     return rates[bisect.bisect_right(AGE_BANDS, age)]
 
 
+class _Constants:
+    """This year's turnover parameters as plain Python numbers and tuples.
+
+    Hazards are evaluated ~60,000 times a replication (every holder at each 1 January, each new
+    holder, each inspected trust's leaders); reading them from the parameters (frozen pydantic
+    models and their dicts) each time cost more than the arithmetic.
+    """
+
+    __slots__ = ("params", "retirement", "rating", "special_measures", "early_years", "early", "role",
+                 "ready", "appraisal_effect", "leave_nhs", "move_trust", "removed", "abrupt")
+
+    def __init__(self, params):
+        tp = params.turnover
+        self.params = params   # what these were read from (see ``_this_year``)
+        r = tp.retirement
+        self.retirement = (r["under_50"], r["50_to_54"], r["55_to_59"], r["60_to_64"], r["65_and_over"])
+        self.rating = tuple(tp.rating_multiplier[name] for name in RATINGS)   # by rating index
+        self.special_measures = tp.special_measures_multiplier
+        self.early_years, self.early = tp.early_tenure_years, tp.early_tenure_multiplier
+        self.role = dict(tp.role_multiplier)
+        self.ready = params.appraisal.ready_threshold["executive_director"]
+        self.appraisal_effect = tp.removal_appraisal_effect
+        h = tp.hazard
+        self.leave_nhs, self.move_trust, self.removed = h["leave_nhs"], h["move_trust"], h["removed"]
+        self.abrupt = dict(tp.abrupt_share)
+
+
+def _this_year(model) -> _Constants:
+    """The turnover constants of ``model.params``, read again whenever the parameters change (each
+    1 January, or when a test sets them)."""
+    c = model.__dict__.get("_turnover_constants")
+    if c is None or c.params is not model.params:
+        c = model._turnover_constants = _Constants(model.params)
+    return c
+
+
 def hazards(model, post) -> tuple[float, float, float, float]:
     """Yearly hazard of each exit cause (in the order of CAUSES) for the holder of ``post``."""
-    tp, people, now = model.params.turnover, model.people, model.env.now
+    return _hazards(model, post, _this_year(model), model.env.now)
+
+
+def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, float, float]:
+    people = model.people
     org = model.orgs[post.org]
     holder = post.holder
-    risk = tp.rating_multiplier[RATINGS[org.rating]]
-    leave = tp.special_measures_multiplier if org.special_measures else 1.0
-    if now - post.appointed < tp.early_tenure_years:
-        leave *= tp.early_tenure_multiplier
-    role = tp.role_multiplier[post.role]
+    risk = c.rating[org.rating]
+    leave = c.special_measures if org.special_measures else 1.0
+    if now - post.appointed < c.early_years:
+        leave *= c.early
+    role = c.role[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
     score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
-    z = score - model.params.appraisal.ready_threshold["executive_director"] if math.isfinite(score) else 0.0
-    performance = math.exp(-tp.removal_appraisal_effect * z)
-    h = tp.hazard
+    z = score - c.ready if math.isfinite(score) else 0.0
+    performance = math.exp(-c.appraisal_effect * z)
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
-    rates = (retirement_rate(model, float(now - people.born[holder])), h["leave_nhs"] * role * risk * leave * group,
-             h["move_trust"] * role * risk, h["removed"] * role * risk * leave * performance)
+    age = float(now - people.born[holder])
+    rates = (c.retirement[bisect.bisect_right(AGE_BANDS, age)], c.leave_nhs * role * risk * leave * group,
+             c.move_trust * role * risk, c.removed * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
+
+
+def _base_rates(model, held: list, c: _Constants, now: float) -> np.ndarray:
+    """``_hazards`` before interventions for many holders at once, an (n, 4) array: the same
+    products in the same order, and exp by Python's math as one at a time (numpy's may differ in
+    the last bit), so every rate is the same number."""
+    people, orgs = model.people, model.orgs
+    holder = np.array([p.holder for p in held])
+    trusts = [orgs[p.org] for p in held]
+    risk = np.array([c.rating[o.rating] for o in trusts])
+    leave = np.array([c.special_measures if o.special_measures else 1.0 for o in trusts])
+    early = now - np.array([p.appointed for p in held]) < c.early_years
+    leave = np.where(early, leave * c.early, leave)
+    role = np.array([c.role[p.role] for p in held])
+    score = people.appraisal[holder]
+    z = np.where(np.isfinite(score), score - c.ready, 0.0)
+    performance = np.array([math.exp(-c.appraisal_effect * v) for v in z.tolist()])
+    group = equality.leave_multiplier(model, holder)
+    retire = np.array(c.retirement)[np.searchsorted(AGE_BANDS, now - people.born[holder], side="right")]
+    return np.stack([retire, c.leave_nhs * role * risk * leave * group, c.move_trust * role * risk,
+                     c.removed * role * risk * leave * performance], axis=1)
+
+
+BATCH = 32   # holders from which drawing their exits at once pays (the yearly redraw of every executive)
 
 
 def schedule_exits(model, posts, until: float) -> None:
@@ -70,27 +133,45 @@ def schedule_exits(model, posts, until: float) -> None:
     now = model.env.now
     draw = model.streams.keyed("turnover.exit")
     moment = int(round(now * 1_000_000))
+    c = _this_year(model)
     if len(held) == 1:   # at an appointment: one holder
-        uniforms = [draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)]
-    else:
-        keys = model.people.key[[p.holder for p in held]]
-        ids = np.array([p.id for p in held], dtype=np.uint64)
-        uniforms = draw.uniforms(3, keys, ids, moment).tolist()
-    abrupt_share = model.params.turnover.abrupt_share
-    for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms):
-        rates = hazards(model, post)
-        total = sum(rates)
-        if total <= 0:
-            continue
-        wait = -math.log1p(-u_time) / total
-        if now + wait >= until:
-            continue
-        k, acc = 0, rates[0]
-        while u_cause * total >= acc and k < len(CAUSES) - 1:
-            k += 1
-            acc += rates[k]
-        cause = CAUSES[k]
-        model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < abrupt_share[cause])
+        u_time, u_cause, u_abrupt = draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)
+        _draw_exit(model, held[0], _hazards(model, held[0], c, now), u_time, u_cause, u_abrupt, now, until, c)
+        return
+    keys = model.people.key[[p.holder for p in held]]
+    ids = np.array([p.id for p in held], dtype=np.uint64)
+    uniforms = draw.uniforms(3, keys, ids, moment)
+    if len(held) >= BATCH and not model.deciding(Decisions.exit_hazards):
+        # every holder's rates at once; only those whose exit may fall before ``until`` (about one
+        # in seven) go on one by one, where the exact test is made
+        rates = _base_rates(model, held, c, now)
+        total = ((rates[:, 0] + rates[:, 1]) + rates[:, 2]) + rates[:, 3]   # sum()'s order
+        with np.errstate(divide="ignore"):
+            wait = -np.log1p(-uniforms[:, 0]) / total
+        maybe = np.flatnonzero((total > 0) & (now + wait < until + 1e-9))   # slack for numpy's log1p
+        for i, r, u in zip(maybe.tolist(), rates[maybe].tolist(), uniforms[maybe].tolist()):
+            _draw_exit(model, held[i], tuple(r), *u, now, until, c)
+        return
+    for post, (u_time, u_cause, u_abrupt) in zip(held, uniforms.tolist()):
+        _draw_exit(model, post, _hazards(model, post, c, now), u_time, u_cause, u_abrupt, now, until, c)
+
+
+def _draw_exit(model, post, rates, u_time: float, u_cause: float, u_abrupt: float, now: float, until: float,
+               c: _Constants) -> None:
+    """Whether, when and why the holder of ``post`` leaves before ``until``, from their hazards
+    ``rates`` and their three uniforms; a due exit is scheduled."""
+    total = sum(rates)
+    if total <= 0:
+        return
+    wait = -math.log1p(-u_time) / total
+    if now + wait >= until:
+        return
+    k, acc = 0, rates[0]
+    while u_cause * total >= acc and k < len(CAUSES) - 1:
+        k += 1
+        acc += rates[k]
+    cause = CAUSES[k]
+    model.after(wait, _exit, post, post.exit_token, cause, u_abrupt < c.abrupt[cause])
 
 
 def _exit(model, post, token, cause, abrupt):
@@ -133,28 +214,31 @@ def feeder_leavers(model, year: int) -> None:
     parameters say so); unplaced executives give up."""
     people, now = model.people, model.env.now
     rates = model.params.workforce.leave_rate
-    alive = people.view("alive") & ~people.view("reserved")
-    grade = people.view("grade")
-    rate = np.zeros(people.n)
+    # the living only: by the 2030s three rows in four are people who have left
+    live = np.flatnonzero(people.view("alive") & ~people.view("reserved"))
+    grade = people.grade[live]
+    rate = np.zeros(len(live))
     for name in ("graduate_trainee", "middle_manager", "senior_manager"):
         rate[grade == GRADE[name]] = model.decide(Decisions.feeder_leave_rate, rates[name], grade=name)
     ep = model.params.entry
-    recent_grad = (people.view("origin") == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
-        & (now - people.view("trainee_end") < ep.graduate_early_years)
+    recent_grad = (people.origin[live] == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
+        & (now - people.trainee_end[live] < ep.graduate_early_years)
     rate[recent_grad] += model.decide(Decisions.graduate_early_leave_rate, ep.graduate_early_leave_rate)
-    rate *= equality.leave_multiplier(model, slice(None, people.n))
-    unplaced = (grade >= DIRECTOR) & (people.view("post") < 0)
+    rate *= equality.leave_multiplier(model, live)
+    unplaced = (grade >= DIRECTOR) & (people.post[live] < 0)
     rate[unplaced] = model.params.recruitment.unattached_drop_rate
-    feeder = alive & (grade <= SENIOR)
-    retire = np.zeros(people.n)
-    retire[feeder] = retirement_rate(model, now - people.view("born")[feeder])
-    at_risk = np.flatnonzero(alive & (rate + retire > 0))
-    u = model.streams.keyed("turnover.feeder").uniform(people.key[at_risk], year)
-    leaving = u < np.minimum(1.0, rate[at_risk] + retire[at_risk])
-    rows = at_risk[leaving]
-    retired = u[leaving] < retire[rows]   # the share of the risk that is retirement
+    feeder = grade <= SENIOR
+    retire = np.zeros(len(live))
+    retire[feeder] = retirement_rate(model, now - people.born[live[feeder]])
+    risk = rate + retire
+    at_risk = np.flatnonzero(risk > 0)   # positions in ``live``
+    u = model.streams.keyed("turnover.feeder").uniform(year, first=people.keymix[live[at_risk]])
+    leaves = u < np.minimum(1.0, risk[at_risk])
+    leaving = at_risk[leaves]
+    retired = u[leaves] < retire[leaving]   # the share of the risk that is retirement
+    rows = live[leaving]
     people.alive[rows] = False
     people.refresh(rows)
-    causes = np.where(unplaced[rows], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
+    causes = np.where(unplaced[leaving], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
     model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
                                value=people.grade[rows].astype(float))

@@ -1,0 +1,28 @@
+"""run_one's housekeeping around the model."""
+
+import gc
+
+import pytest
+
+from sim import runner
+
+
+def test_a_run_hides_older_objects_from_the_collector_and_then_gives_them_back():
+    assert gc.get_freeze_count() == 0
+    with runner._older_objects_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), runner._older_objects_frozen():
+        raise RuntimeError("a failed run")
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_someone_else_froze_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with runner._older_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
