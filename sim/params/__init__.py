@@ -21,7 +21,7 @@ from pydantic import Field
 # the public names of the parameters, importable from ``sim.params`` as before they had modules of their own
 from .careers import (KERR_RISK, PerformanceParams, PlacementParams, RecruitmentParams, TurnoverParams,
                       rating_thresholds)
-from .overrides import ParamError, _as_leaf, _replaced, describe_params, get, nest, register, to_dict, with_overrides
+from .overrides import ParamError, describe_params, get, nest, register, to_dict, with_overrides
 from .schedules import DEFAULT_SCHEDULES, Series
 from .system import (ESTABLISHMENT_SOURCE, FINANCE_SHARE_SOURCE, POPULATION_SOURCE, AppraisalParams, CalendarParams,
                      EntryParams, Programme, SystemParams, TrainingParams, WorkforceParams)
@@ -29,6 +29,8 @@ from .vocabulary import (ASSUMPTION, CAUSES, CORE_ROLES, GRADES, KF2018, ORIGINS
                          TRUST_TYPES, Capability, Cause, Clinical, Count, EqualityGroup, FeederGrade, Grade, Group,
                          Level, Multiplier, Origin, P, Positive, Profession, ProgrammeGrade, Rate, Rating, ReadyGrade,
                          Region, Role, Share, TrustType, Year, invalid)
+
+from .overrides import _as_leaf, _replaced  # how Params.at sets a scheduled value (not public)
 
 
 class Params(Group):
