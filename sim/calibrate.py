@@ -31,7 +31,7 @@ from .runner import code_version, run_one
 from .scenario import load
 from .stats import half_width
 from .tables import Tables
-from .params import nest
+from .params.overrides import nest
 from .targets import FreeParameter, Target, measure
 
 log = logging.getLogger(__name__)

@@ -200,7 +200,8 @@ def cmd_calibrate(args) -> int:
 
 def cmd_params(args) -> int:
     """Print every parameter of a scenario with its value, unit and source."""
-    from .params import Params, register
+    from .params import Params
+    from .params.overrides import register
     params = load(args.scenario).params if args.scenario else Params()
     rows = register(params)
     for row in rows:

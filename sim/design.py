@@ -45,7 +45,8 @@ from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError,
 
 from . import interventions, measures
 from .inputs import NAME_PATTERN, describe_type, read_yaml
-from .params import Params, get, nest
+from .params import Params
+from .params.overrides import get, nest
 from .scenario import Scenario, ScenarioError, _merge, build, describe, resolve, scenario_file
 from .uncertainties import Uncertainty, assumed_settings, calibrated
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .params import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS, ROLES
+from .params.vocabulary import GRADES, ORIGINS, PROFESSIONS, RATINGS, REGIONS, ROLES
 from .rng import premix
 
 GRADE = {g: i for i, g in enumerate(GRADES)}

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import calibration_fit, cohort, executors, files, measures, progress as progress_bar, stats
 from .tasks import Task, perform
-from .params import with_overrides
+from .params.overrides import with_overrides
 from .scenario import Scenario
 from .store import Store
 

@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 from . import charts, files
-from .params import nest
+from .params.overrides import nest
 from .runner import code_version
 
 

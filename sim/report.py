@@ -26,7 +26,8 @@ from .appraisal import PER_UNIT, Appraisal, appraise, display_titles, own_interv
 from .appraisal import settings as intervention_settings
 from .cohort import GROUP as COHORT
 from .experiment import run_values
-from .params import Params, register
+from .params import Params
+from .params.overrides import register
 from .textout import fmt, interval
 
 LIMITATIONS = [

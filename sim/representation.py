@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .params import REGIONS, ROLES
+from .params.vocabulary import REGIONS, ROLES
 from .registry import HIGHER, LOWER, NEITHER, RATIO, WINDOW, Setting, measure, ratio
 from .tables import Period, Tables
 

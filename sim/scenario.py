@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from . import interventions
 from .errors import InputError, Plain
 from .inputs import NAME_PATTERN, NAME_RULE, describe_type, located, read_yaml
-from .params import CalendarParams, Params, to_dict, with_overrides
+from .params import Params
+from .params.overrides import to_dict, with_overrides
+from .params.system import CalendarParams
 
 ScenarioError = InputError  # a scenario file is not valid; the message is meant for its author
 # Parameter errors are InputErrors without a file; intervention errors carry path, expected and

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import measures, metrics
 from .inputs import describe_type, read_yaml
-from .params import ParamError, Params, get, nest, with_overrides
+from .params import Params
+from .params.overrides import ParamError, get, nest, with_overrides
 from .registry import MEAN_OF_YEARS, POOLED, WINDOW
 from .scenario import ScenarioError, describe
 from .tables import Period, Tables

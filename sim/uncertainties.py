@@ -29,7 +29,8 @@ import annotated_types
 
 from . import ensemble as calibration_ensemble
 from .interventions import REGISTRY, Intervention
-from .params import Params, get
+from .params import Params
+from .params.overrides import get
 from .targets import load_parameters
 
 ENSEMBLE_FILE = "ensemble.parquet"

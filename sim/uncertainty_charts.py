@@ -33,6 +33,11 @@ def morris(option: str, table: pd.DataFrame, labels: dict[tuple, str], note: str
             ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, color="#eeeeee"))
         ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6,
                 color="#999999" if noise.iat[i, j] else ("white" if v > 0.6 else "#222222"))
+    # the height above leaves about an inch for the slanted measure names; a longer name gets the rest
+    # (else tight_layout cannot fit it and squeezes the rows)
+    renderer = fig.canvas.get_renderer()
+    names = max((t.get_window_extent(renderer).height for t in ax.get_xticklabels()), default=0.0) / fig.dpi
+    fig.set_figheight(fig.get_figheight() + max(0.0, names - 1.0))
     fig.tight_layout()
     return Chart(f"morris_{option}", f"Which assumptions move the effect of {option} most (Morris screening)",
                  "Each cell: μ* — the mean absolute change in the paired difference from the baseline when one "

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from sim.model import Model
-from sim.params import Params, with_overrides
+from sim.params import Params
+from sim.params.overrides import with_overrides
 
 
 def small_params(trusts: int = 12, scale: float = 0.05, start: int = 2000, report: int = 2004,

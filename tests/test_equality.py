@@ -9,7 +9,8 @@ from sim.decisions import Decisions
 from sim.entities import PROFESSION, REGION
 from sim.interventions import REGISTRY
 from sim.model import Model
-from sim.params import PROFESSIONS, ROLES, with_overrides
+from sim.params.overrides import with_overrides
+from sim.params.vocabulary import PROFESSIONS, ROLES
 from sim.processes import equality
 from sim.tables import Period, Tables
 from sim import metrics

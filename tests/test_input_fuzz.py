@@ -20,7 +20,8 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from sim.errors import InputError
-from sim.params import Params, register
+from sim.params import Params
+from sim.params.overrides import register
 from sim.scenario import Scenario, load
 from sim.sweep import Sweep, load_sweep
 

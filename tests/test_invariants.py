@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sim.interventions import parse
 from sim.model import Model
-from sim.params import ROLES, with_overrides
+from sim.params.overrides import with_overrides
+from sim.params.vocabulary import ROLES
 from conftest import events_df, run_model, small_params
 
 systems = st.fixed_dictionaries({

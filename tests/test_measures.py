@@ -10,7 +10,7 @@ import pytest
 
 from sim import measures, registry, stats, textout
 from sim.definitions import INADEQUATE_INDEX, challenged
-from sim.params import RATINGS
+from sim.params.vocabulary import RATINGS
 from sim.tables import Period, Tables
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import pytest
 
 from sim.entities import GRADE, ORIGIN
 from sim.model import Model
-from sim.params import with_overrides
+from sim.params.overrides import with_overrides
 from sim.processes import turnover
 from conftest import events_df, run_model, small_params
 

@@ -9,7 +9,7 @@ import simpy
 from sim.interventions import REGISTRY
 from sim.interventions.base import phase
 from sim.model import Model
-from sim.params import Programme
+from sim.params.system import Programme
 from sim.processes import turnover
 from sim.processes.recruitment import Field
 from sim.scenario import load

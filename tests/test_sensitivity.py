@@ -82,3 +82,19 @@ def test_leadsim_sensitivity_end_to_end_on_a_tiny_design(library, capsys):  # no
     # the same command again finds every run in the store
     assert main(args) == 0
     assert "0 runs made" in capsys.readouterr().err
+
+
+def test_a_morris_heat_map_makes_room_for_a_long_measure_name_without_a_layout_warning(recwarn):
+    from sim import uncertainty_charts
+    name = "Executive post-years without a substantive holder, a year, trusts challenged when the options start"
+    table = pd.DataFrame({"factor": ["params.a.x", "params.a.x", "params.b.y", "params.b.y"],
+                          "kpi": ["long", "short", "long", "short"], "group": "all",
+                          "relative": [1.0, 0.2, 0.3, 1.0], "mu_star": [2.0, 0.4, 0.6, 2.0], "noise_floor": 0.5})
+    chart = uncertainty_charts.morris("opt", table, {("long", "all"): name, ("short", "all"): "Turnover"}, "")
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    fig = chart.figure
+    renderer = fig.canvas.get_renderer()
+    lowest = min(t.get_window_extent(renderer).y0 for t in fig.axes[0].get_xticklabels())
+    assert lowest >= 0                                       # every name is inside the figure
+    assert fig.get_figheight() > 2.6                         # which grew for it
+    uncertainty_charts.plt.close(fig)

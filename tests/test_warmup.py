@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.params import with_overrides
+from sim.params.overrides import with_overrides
 from sim.runner import run_one
 from sim.scenario import Scenario, load
 

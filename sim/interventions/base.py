@@ -31,7 +31,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..decisions import Decisions
-from ..params import Programme
+from ..params.system import Programme
 from ..processes.recruitment import Field as ApplicantField
 
 RampShape = Literal["linear", "step", "s_curve"]

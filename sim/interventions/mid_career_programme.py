@@ -13,7 +13,7 @@ who join" (004:48), is in the cannot-represent table.
 
 from typing import ClassVar, Literal
 
-from ..params import Programme
+from ..params.system import Programme
 from ..processes import training
 from .base import Intervention, S, ramp
 

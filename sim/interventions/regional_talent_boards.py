@@ -22,7 +22,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from ..entities import GRADE
-from ..params import REGIONS
+from ..params.vocabulary import REGIONS
 from ..processes.placement import REGIONAL, Board, best_ready
 from .base import Intervention, S
 
