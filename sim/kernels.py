@@ -1,55 +1,72 @@
 """Compiled loops for the few places where a replication spends its time on small arrays.
 
 A search looks at every member of a field (a few hundred people) to find the few percent who
-apply; done with numpy that is some forty array operations per search, each costing more in call
-overhead than in arithmetic. Here the same rule is one loop, compiled by numba. Each kernel does
-exactly the floating-point and 64-bit integer operations of the numpy code it replaces (no fast-math,
-so no reordering), and ``tests/test_kernels.py`` checks it against that numpy code on random
-inputs. With ``NUMBA_DISABLE_JIT=1`` the same functions run as plain Python.
+apply. Done with numpy that is some thirty array operations per field, each costing more in call
+overhead than in arithmetic; ``sim/_kernels.c`` does the same rule in one loop. It is built when
+the package is installed (a C compiler is needed; without one the install still succeeds) and does
+exactly the 64-bit integer and floating-point operations of the numpy rule below, so results are
+the same bit for bit either way — ``tests/test_kernels.py`` checks the two against each other.
+``LEADSIM_KERNELS=numpy`` forces the numpy rule (for checking, or to time the difference).
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
-from numba import njit
+from scipy.special import ndtri
 
-_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)   # as sim.rng (SplitMix64)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_SCALE = 2.0 ** -53
+from .rng import MASK, _mix_array
 
+try:
+    if os.environ.get("LEADSIM_KERNELS", "") == "numpy":
+        raise ImportError("LEADSIM_KERNELS=numpy")
+    from . import _kernels as _compiled
+except ImportError:   # not built (no compiler at install time): the numpy rule, same results
+    _compiled = None
 
-@njit(cache=True)
-def _uniform(mixed_key, h):
-    """``Keyed.uniform(*parts, first=premix(key))`` for one person: ``h`` is the folded parts."""
-    x = mixed_key + h
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
-    x = x ^ (x >> _S31)
-    return (np.float64(x >> _S11) + 0.5) * _SCALE
+COMPILED = _compiled is not None
 
 
-@njit(cache=True)
-def applicants(rows, keymix, h, available, grade, profession, need, post, w, w_free, free,
-               female, minority, women_rate, minority_rate, by_group, region, home, other_region, h_score):
-    """Those of ``rows`` who apply (``recruitment._applicants``), and a second keyed uniform for each
-    (folded parts ``h_score``: their interview draw). An applicant is available in ``grade``, of
-    profession ``need`` (unless -1), and their keyed uniform (``h``) is below their probability of
-    applying: ``w`` (``w_free`` for executives without a post when ``free``), × their group's rate if
-    ``by_group``, × ``other_region`` outside region ``home`` (unless ``home`` is -1)."""
-    out = np.empty(len(rows), np.int64)
-    score = np.empty(len(rows), np.float64)
-    n = 0
-    for j in range(len(rows)):
-        r = rows[j]
-        if available[r] != grade or (need >= 0 and profession[r] != need):
-            continue
-        p = w_free if free and post[r] < 0 else w
-        if by_group:
-            p = p * ((women_rate if female[r] else 1.0) * (minority_rate if minority[r] else 1.0))
-        if home >= 0 and region[r] != home:
-            p = p * other_region
-        if _uniform(keymix[r], h) < p:
-            out[n] = r
-            score[n] = _uniform(keymix[r], h_score)
-            n += 1
-    return out[:n], score[:n]
+def applicants(people, rows: np.ndarray, h: int, grade: int, need: int | None, w: float, w_free: float,
+               free: bool, group: tuple[float, float] | None, home: int | None, other_region: float,
+               h_score: int) -> tuple[np.ndarray, np.ndarray]:
+    """Those of ``rows`` who apply for a post, and their interview draws (standard normal).
+
+    An applicant is available in ``grade``, of profession ``need`` (if any), and their keyed uniform
+    (folded parts ``h``) is below their probability of applying: ``w`` (``w_free`` for executives
+    without a post, when ``free``), × their group's rate (``group``: women, ethnic minority) unless
+    None, × ``other_region`` outside region ``home`` unless None. Their interview draw is a second
+    keyed uniform (folded parts ``h_score``) turned normal.
+    """
+    if _compiled is None:
+        return _applicants_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
+    out = np.empty(len(rows), dtype=np.int64)
+    score = np.empty(len(rows))
+    women, minority = group if group is not None else (1.0, 1.0)
+    n = _compiled.applicants(rows, people.keymix, h, people.available, grade, people.profession,
+                             -1 if need is None else need, people.post, w, w_free, free, people.female,
+                             people.ethnic_minority, women, minority, group is not None, people.region,
+                             -1 if home is None else home, other_region, h_score, out, score)
+    return out[:n], ndtri(score[:n])
+
+
+def _uniforms(keymix: np.ndarray, h: int) -> np.ndarray:
+    """``Keyed.uniform(*parts, first=keymix)`` for folded parts ``h``."""
+    words = _mix_array(keymix + np.uint64(h & MASK))
+    return ((words >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
+
+
+def _applicants_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score):
+    """The rule as array operations (what the compiled loop does, and what it is checked against)."""
+    rows = rows[people.available[rows] == grade]
+    if need is not None:
+        rows = rows[people.profession[rows] == need]
+    if free:
+        w = np.where(people.post[rows] < 0, w_free, w)
+    if group is not None:
+        w = w * (np.where(people.female[rows], group[0], 1.0) * np.where(people.ethnic_minority[rows], group[1], 1.0))
+    if home is not None:
+        w = np.where(people.region[rows] == home, w, w * other_region)
+    rows = rows[_uniforms(people.keymix[rows], h) < w].astype(np.int64, copy=False)
+    return rows, ndtri(_uniforms(people.keymix[rows], h_score))

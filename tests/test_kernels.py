@@ -1,4 +1,5 @@
-"""Compiled kernels give exactly what the numpy code they replaced gave, draw for draw."""
+"""The compiled search loop gives exactly what the numpy rule gives, draw for draw, and the numpy rule
+is the one searches used before it (commit 56d6067)."""
 
 import numpy as np
 import pytest
@@ -13,8 +14,9 @@ from sim.rng import Keyed, premix
 def _people(n: int, seed: int) -> dict:
     g = np.random.default_rng(seed)
     return {"keymix": premix(g.integers(0, 2**63, n, dtype=np.uint64)),
-            "available": g.integers(-1, 4, n).astype(np.int8),
-            "profession": g.integers(0, 5, n).astype(np.int8),
+            # most are available in grade 2 and of profession 1, so that most rows reach the draw
+            "available": np.where(g.random(n) < 0.7, 2, g.integers(-1, 4, n)).astype(np.int8),
+            "profession": np.where(g.random(n) < 0.6, 1, g.integers(0, 5, n)).astype(np.int8),
             "post": np.where(g.random(n) < 0.2, -1, g.integers(0, 1000, n)).astype(np.int32),
             "female": g.random(n) < 0.5, "minority": g.random(n) < 0.2,
             "region": g.integers(0, 7, n).astype(np.int8)}
@@ -37,38 +39,99 @@ def _numpy_rule(p: dict, rows, apply: Keyed, interview: Keyed, search, grade, ne
     return rows, interview.normal(*search, first=p["keymix"][rows])
 
 
-@settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**31), n=st.integers(0, 600), grade=st.integers(0, 3),
-       need=st.sampled_from([None, 1, 3]), w=st.floats(0.0, 1.0), w_free=st.floats(0.0, 1.0),
-       free=st.booleans(), group=st.sampled_from([None, (0.4, 1.0), (1.3, 0.8)]),
-       home=st.sampled_from([None, 0, 5]), other_region=st.floats(0.0, 2.0),
-       search=st.tuples(st.integers(0, 5000), st.integers(0, 2**62), st.integers(1, 9)))
-def test_applicants_match_the_numpy_rule(seed, n, grade, need, w, w_free, free, group, home, other_region, search):
-    p = _people(2000, seed)
-    rows = np.random.default_rng(seed + 1).choice(2000, size=n, replace=False).astype(np.int64)
+class _People:
+    def __init__(self, n: int, seed: int):
+        p = _people(n, seed)
+        self.keymix, self.available, self.profession, self.post = p["keymix"], p["available"], p["profession"], p["post"]
+        self.female, self.ethnic_minority, self.region = p["female"], p["minority"], p["region"]
+
+
+CASES = dict(seed=st.integers(0, 2**31), n=st.integers(0, 2000), grade=st.sampled_from([2, 2, 2, 1, -1]),
+             need=st.sampled_from([None, 1, 3]), w=st.floats(0.0, 1.0), w_free=st.floats(0.0, 1.0),
+             free=st.booleans(), group=st.sampled_from([None, (0.4, 1.0), (1.3, 0.8)]),
+             home=st.sampled_from([None, 0, 5]), other_region=st.floats(0.0, 2.0),
+             search=st.tuples(st.integers(0, 5000), st.integers(0, 2**64 - 1), st.integers(1, 9)))
+
+
+def _call(kernel, seed, n, grade, need, w, w_free, free, group, home, other_region, search):
+    people = _People(3000, seed)
+    rows = np.random.default_rng(seed + 1).choice(3000, size=n, replace=False).astype(np.int64)
+    apply, interview = Keyed(seed * 7 + 1), Keyed(seed * 7 + 2)
+    return kernel(people, rows, apply.folded(*search), grade, need, w, w_free, free, group, home, other_region,
+                  interview.folded(*search))
+
+
+@settings(max_examples=80, deadline=None)
+@given(**CASES)
+def test_the_numpy_rule_is_the_rule_searches_used(seed, n, grade, need, w, w_free, free, group, home,
+                                                  other_region, search):
+    people = _People(3000, seed)
+    p = {"keymix": people.keymix, "available": people.available, "profession": people.profession,
+         "post": people.post, "female": people.female, "minority": people.ethnic_minority, "region": people.region}
+    rows = np.random.default_rng(seed + 1).choice(3000, size=n, replace=False).astype(np.int64)
     apply, interview = Keyed(seed * 7 + 1), Keyed(seed * 7 + 2)
     want_rows, want_noise = _numpy_rule(p, rows, apply, interview, search, grade, need, w, w_free, free, group,
                                         home, other_region)
-    women, minority = group or (1.0, 1.0)
-    got_rows, got_u = kernels.applicants(
-        rows, p["keymix"], np.uint64(apply.folded(*search)), p["available"], grade, p["profession"],
-        -1 if need is None else need, p["post"], w, w_free, free, p["female"], p["minority"], women, minority,
-        group is not None, p["region"], -1 if home is None else home, other_region,
-        np.uint64(interview.folded(*search)))
+    got_rows, got_noise = _call(kernels._applicants_numpy, seed, n, grade, need, w, w_free, free, group, home,
+                                other_region, search)
     assert np.array_equal(got_rows, want_rows)
-    assert np.array_equal(ndtri(got_u), want_noise)   # bit for bit, not approximately
+    assert np.array_equal(got_noise, want_noise)   # bit for bit, not approximately
 
 
-def test_the_kernel_applies_at_the_stated_rate():
-    # a check that does not lean on the old code: 20,000 eligible people at w = 0.1, half of them
-    # outside the post's region at a factor of 0.5 → 0.1 and 0.05
-    p = _people(20_000, 3)
-    p["available"][:] = 2
-    rows = np.arange(20_000)
-    got, _ = kernels.applicants(rows, p["keymix"], np.uint64(99), p["available"], 2, p["profession"], -1,
-                                p["post"], 0.1, 0.5, False, p["female"], p["minority"], 1.0, 1.0, False,
-                                p["region"], 0, 0.5, np.uint64(7))
-    home = p["region"][got] == 0
-    n_home = np.count_nonzero(p["region"] == 0)
+needs_compiled = pytest.mark.skipif(not kernels.COMPILED, reason="sim._kernels was not built (no C compiler)")
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None)
+@given(**CASES)
+def test_the_compiled_loop_matches_the_numpy_rule(seed, n, grade, need, w, w_free, free, group, home,
+                                                  other_region, search):
+    want = _call(kernels._applicants_numpy, seed, n, grade, need, w, w_free, free, group, home, other_region, search)
+    got = _call(kernels.applicants, seed, n, grade, need, w, w_free, free, group, home, other_region, search)
+    assert np.array_equal(got[0], want[0]) and got[0].dtype == np.int64
+    assert np.array_equal(got[1], want[1])   # bit for bit
+
+
+@needs_compiled
+def test_the_compiled_loop_matches_the_numpy_rule_on_large_fields():
+    # hypothesis favours edge cases (w = 0, tiny fields); these are fields like a search's: thousands of
+    # rows, interior probabilities, every factor in play
+    g = np.random.default_rng(11)
+    for seed in range(40):
+        case = dict(n=3000, grade=2, need=[None, 1][seed % 2], w=g.uniform(0.05, 0.9), w_free=g.uniform(0.05, 0.9),
+                    free=bool(seed % 3), group=[None, (0.4, 1.0), (1.3, 0.8)][seed % 3], home=[None, 0, 5][seed % 3],
+                    other_region=g.uniform(0.1, 1.9), search=(seed, int(g.integers(0, 2**63)), 1 + seed % 4))
+        want = _call(kernels._applicants_numpy, seed, **case)
+        got = _call(kernels.applicants, seed, **case)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]), case
+
+
+@needs_compiled
+def test_the_compiled_loop_refuses_wrong_types_and_rows_out_of_range():
+    people = _People(100, 1)
+    args = lambda rows: (rows, people.keymix, 5, people.available, 1, people.profession, -1, people.post,  # noqa: E731
+                         0.5, 0.5, True, people.female, people.ethnic_minority, 1.0, 1.0, False, people.region,
+                         -1, 0.3, 7, np.empty(len(rows), np.int64), np.empty(len(rows)))
+    with pytest.raises(IndexError, match="outside"):
+        kernels._compiled.applicants(*args(np.array([3, 100], dtype=np.int64)))
+    with pytest.raises(TypeError, match="rows"):
+        kernels._compiled.applicants(*args(np.array([3, 4], dtype=np.int32)))
+    bad = list(args(np.array([3], dtype=np.int64)))
+    bad[3] = people.available.astype(np.int16)
+    with pytest.raises(TypeError, match="available"):
+        kernels._compiled.applicants(*bad)
+
+
+@pytest.mark.parametrize("kernel", ["numpy", pytest.param("compiled", marks=needs_compiled)])
+def test_applicants_apply_at_the_stated_rate(kernel):
+    # a check that does not lean on any other code: 20,000 eligible people at w = 0.1, those outside
+    # the post's region at a factor of 0.5 → 0.1 and 0.05
+    people = _People(20_000, 3)
+    people.available[:] = 2
+    call = kernels.applicants if kernel == "compiled" else kernels._applicants_numpy
+    got, noise = call(people, np.arange(20_000), 99, 2, None, 0.1, 0.5, False, None, 0, 0.5, 7)
+    home = people.region[got] == 0
+    n_home = np.count_nonzero(people.region == 0)
     assert home.sum() / n_home == pytest.approx(0.1, abs=0.025)
     assert (~home).sum() / (20_000 - n_home) == pytest.approx(0.05, abs=0.008)
+    assert abs(noise.mean()) < 0.1 and noise.std() == pytest.approx(1.0, abs=0.1)

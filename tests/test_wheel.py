@@ -50,7 +50,7 @@ def wheel(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"
     shutil.copytree(ROOT / "sim", src / "sim", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, src / name)
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
          "-w", tmp / "dist", src)
@@ -61,6 +61,11 @@ def test_wheel_ships_the_report_template(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "sim/templates/report.html.j2" in names and "sim/measures.py" in names
     assert not any(n.startswith(("tests/", "calibration/", "scenarios/")) for n in names)
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None and shutil.which("cc") is None, reason="no C compiler here")
+def test_wheel_carries_the_compiled_search_loop(wheel):
+    assert any(n.startswith("sim/_kernels.") and n.endswith((".so", ".pyd")) for n in zipfile.ZipFile(wheel).namelist())
 
 
 def test_installed_wheel_compares_and_reports_outside_the_checkout(wheel, tmp_path):

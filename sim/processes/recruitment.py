@@ -16,7 +16,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import ndtri
 
 from .. import kernels
 from ..decisions import Decisions
@@ -288,28 +287,24 @@ def _applicants(model, fields: list[Field], post, search: tuple, need: int | Non
     checked before drawing. The loop over a field is compiled (``sim.kernels.applicants``).
     """
     people, rp = model.people, model.params.recruitment
-    h = np.uint64(model.streams.keyed("recruitment.apply").folded(*search))
-    h_score = np.uint64(model.streams.keyed("recruitment.interview").folded(*search))
-    women, minority = group if group is not None else (1.0, 1.0)
+    h = model.streams.keyed("recruitment.apply").folded(*search)
+    h_score = model.streams.keyed("recruitment.interview").folded(*search)
     home = int(model.orgs[post.org].region)
     rows, routes, draws = [], [], []
     for f in fields:
         w = min(1.0, f.w / rp.open_to_move) if f.open_only else f.w
-        r, u = kernels.applicants(f.rows, people.keymix, h, people.available, f.grade, people.profession,
-                               -1 if need is None else need, people.post, float(w), float(f.w_free),
-                               f.grade >= DIRECTOR,   # executives without a post apply more readily
-                               people.female, people.ethnic_minority, float(women), float(minority),
-                               group is not None, people.region, home if f.regional else -1,
-                               float(rp.other_region_factor), h_score)
+        r, noise = kernels.applicants(people, f.rows, h, f.grade, need, w, f.w_free,
+                                      f.grade >= DIRECTOR,   # executives without a post apply more readily
+                                      group, home if f.regional else None, rp.other_region_factor, h_score)
         rows.append(r)
-        draws.append(u)
+        draws.append(noise)
         routes += [f.route] * len(r)
     rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     draws = np.concatenate(draws) if draws else np.empty(0)
     if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes, draws = rows[first], [routes[i] for i in first], draws[first]
-    return rows, routes, ndtri(draws)
+    return rows, routes, draws
 
 
 def select(model, post, a: float, round_: int = 1):
