@@ -112,7 +112,98 @@ static PyObject *applicants(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* -- keyed draws on integer parts (sim.rng.Keyed), one at a time ---------------------------------- */
+static uint64_t mix(uint64_t x) {
+    x = (x ^ (x >> 30)) * M1;
+    x = (x ^ (x >> 27)) * M2;
+    return x ^ (x >> 31);
+}
+
+static const uint64_t G = 0x9E3779B97F4A7C15ULL;   /* salts: part i is offset by (i + 1) * G, as sim.rng */
+
+static int fold_parts(uint64_t base, PyObject *parts, int offset, uint64_t *h) {
+    /* base + sum of mix(part_i + salt_{i + offset}); 0 if some part is not a Python int (the caller
+     * then falls back to sim.rng's own code, which also takes arrays and numpy integers) */
+    if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) + offset > 32)
+        return 0;
+    uint64_t acc = base;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(parts); i++) {
+        PyObject *p = PyTuple_GET_ITEM(parts, i);
+        if (!PyLong_Check(p))
+            return 0;
+        uint64_t v = PyLong_AsUnsignedLongLongMask(p);   /* = int(p) & MASK, negatives included */
+        if (v == (uint64_t)-1 && PyErr_Occurred())
+            return -1;
+        acc += mix(v + (uint64_t)(i + 1 + offset) * G);
+    }
+    *h = acc;
+    return 1;
+}
+
+static PyObject *keyed_uniform_ints(PyObject *self, PyObject *args) {
+    /* Keyed.uniform(*parts) for integer parts: (base, parts) -> float, or None */
+    unsigned long long base;
+    PyObject *parts;
+    uint64_t h;
+    if (!PyArg_ParseTuple(args, "KO", &base, &parts))
+        return NULL;
+    int ok = fold_parts(base, parts, 0, &h);
+    if (ok < 0)
+        return NULL;
+    if (!ok)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(((double)(mix(h) >> 11) + 0.5) * 0x1p-53);
+}
+
+static PyObject *keyed_uniforms_ints(PyObject *self, PyObject *args) {
+    /* Keyed.uniforms(count, *parts) for integer parts: (base, parts, count_salts) -> list, or None */
+    unsigned long long base;
+    PyObject *parts, *salts;
+    uint64_t h;
+    if (!PyArg_ParseTuple(args, "KOO!", &base, &parts, &PyTuple_Type, &salts))
+        return NULL;
+    int ok = fold_parts(base, parts, 0, &h);
+    if (ok < 0)
+        return NULL;
+    if (!ok)
+        Py_RETURN_NONE;
+    h = mix(h);
+    Py_ssize_t count = PyTuple_GET_SIZE(salts);
+    PyObject *out = PyList_New(count);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        uint64_t salt = PyLong_AsUnsignedLongLongMask(PyTuple_GET_ITEM(salts, k));
+        PyObject *u = PyFloat_FromDouble(((double)(mix(h ^ salt) >> 11) + 0.5) * 0x1p-53);
+        if (u == NULL || PyErr_Occurred()) {
+            Py_XDECREF(u);
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, k, u);
+    }
+    return out;
+}
+
+static PyObject *keyed_folded(PyObject *self, PyObject *args) {
+    /* Keyed.folded(*parts): the parts hashed as draws with a first part of identities hash them */
+    unsigned long long base;
+    PyObject *parts;
+    uint64_t h;
+    if (!PyArg_ParseTuple(args, "KO", &base, &parts))
+        return NULL;
+    int ok = fold_parts(base, parts, 1, &h);
+    if (ok < 0)
+        return NULL;
+    if (!ok)
+        Py_RETURN_NONE;
+    return PyLong_FromUnsignedLongLong(h);
+}
+
 static PyMethodDef methods[] = {
+    {"keyed_uniform_ints", keyed_uniform_ints, METH_VARARGS, "see sim.rng.Keyed.uniform"},
+    {"keyed_uniforms_ints", keyed_uniforms_ints, METH_VARARGS, "see sim.rng.Keyed.uniforms"},
+    {"keyed_folded", keyed_folded, METH_VARARGS, "see sim.rng.Keyed.folded"},
     {"applicants", applicants, METH_VARARGS,
      "applicants(rows, keymix, h, available, grade, profession, need, post, w, w_free, free, female, minority, "
      "women_rate, minority_rate, by_group, region, home, other_region, h_score, out, score) -> n: see "

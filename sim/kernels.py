@@ -11,19 +11,11 @@ the same bit for bit either way — ``tests/test_kernels.py`` checks the two aga
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from scipy.special import ndtri
 
+from .compiled import loops as _compiled
 from .rng import MASK, _mix_array
-
-try:
-    if os.environ.get("LEADSIM_KERNELS", "") == "numpy":
-        raise ImportError("LEADSIM_KERNELS=numpy")
-    from . import _kernels as _compiled
-except ImportError:   # not built (no compiler at install time): the numpy rule, same results
-    _compiled = None
 
 COMPILED = _compiled is not None
 

@@ -22,6 +22,8 @@ import math
 import numpy as np
 from scipy.special import gammaincinv, ndtri
 
+from .compiled import loops as _compiled
+
 MASK = (1 << 64) - 1
 _G = 0x9E3779B97F4A7C15   # 2^64 / golden ratio: spreads consecutive integers across the word
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB   # SplitMix64's finaliser (Steele et al. 2014)
@@ -131,6 +133,10 @@ class Keyed:
         """Uniform on (0, 1): a float for integer parts, an array if any part is an array.
         ``first`` replaces a first part of identities with their ``premix``."""
         if first is None:
+            if _compiled is not None:   # the same arithmetic in C (None unless every part is an int)
+                u = _compiled.keyed_uniform_ints(self.base, parts)
+                if u is not None:
+                    return u
             for p in parts:   # a loop, not any(generator): this runs ~100,000 times a replication
                 if isinstance(p, np.ndarray):
                     break
@@ -152,6 +158,10 @@ class Keyed:
     def folded(self, *parts) -> int:
         """The integer ``parts`` hashed as ``uniform(*parts, first=…)`` hashes them before adding each
         identity: for a compiled loop that makes those draws itself (``sim.kernels``)."""
+        if _compiled is not None:
+            h = _compiled.keyed_folded(self.base, parts)
+            if h is not None:
+                return h
         h = self.base
         for p, salt in zip(parts, _SALTS[1:]):
             h = (h + _mix((int(p) + salt) & MASK)) & MASK
@@ -160,6 +170,10 @@ class Keyed:
     def uniforms(self, count: int, *parts):
         """``count`` independent uniforms for the same parts: a list, or an array with a last axis
         of length ``count`` if any part is an array."""
+        if _compiled is not None and count <= len(_COUNT_SALTS):
+            u = _compiled.keyed_uniforms_ints(self.base, parts, _COUNT_SALTS[:count])
+            if u is not None:
+                return u
         for p in parts:
             if isinstance(p, np.ndarray):
                 break

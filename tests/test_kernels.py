@@ -135,3 +135,30 @@ def test_applicants_apply_at_the_stated_rate(kernel):
     assert home.sum() / n_home == pytest.approx(0.1, abs=0.025)
     assert (~home).sum() / (20_000 - n_home) == pytest.approx(0.05, abs=0.008)
     assert abs(noise.mean()) < 0.1 and noise.std() == pytest.approx(1.0, abs=0.1)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(base=st.integers(0, 2**64 - 1),
+       parts=st.lists(st.one_of(st.integers(-2**70, 2**70), st.booleans()), min_size=0, max_size=6),
+       count=st.integers(1, 5))
+def test_compiled_scalar_draws_equal_the_python_ones(base, parts, count):
+    from sim import rng
+    k = Keyed(base)
+    compiled = (k.uniform(*parts), k.uniforms(count, *parts), k.folded(*parts))
+    saved, rng._compiled = rng._compiled, None
+    try:
+        python = (k.uniform(*parts), k.uniforms(count, *parts), k.folded(*parts))
+    finally:
+        rng._compiled = saved
+    assert compiled == python   # floats and ints, exactly
+    assert kernels._compiled.keyed_uniform_ints(base, tuple(parts)) is not None   # the compiled path ran
+
+
+@needs_compiled
+def test_compiled_scalar_draws_leave_arrays_and_numpy_integers_to_python():
+    k = Keyed(12345)
+    assert kernels._compiled.keyed_uniform_ints(k.base, (np.int64(3), 4)) is None
+    assert kernels._compiled.keyed_uniform_ints(k.base, (np.arange(3), 4)) is None
+    assert k.uniform(np.int64(3), 4) == k.uniform(3, 4)
+    assert np.array_equal(k.uniform(np.array([3, 5]), 4), [k.uniform(3, 4), k.uniform(5, 4)])
