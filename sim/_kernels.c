@@ -140,33 +140,31 @@ static int fold_parts(uint64_t base, PyObject *parts, int offset, uint64_t *h) {
     return 1;
 }
 
-static PyObject *keyed_uniform_ints(PyObject *self, PyObject *args) {
-    /* Keyed.uniform(*parts) for integer parts: (base, parts) -> float, or None */
+static int fold_args(PyObject *args, int offset, uint64_t *h, PyObject **salts) {
+    /* parse (base, parts[, salts]) and fold: -1 error, 0 not all ints (the caller returns None), 1 done */
     unsigned long long base;
     PyObject *parts;
+    int parsed = salts ? PyArg_ParseTuple(args, "KOO!", &base, &parts, &PyTuple_Type, salts)
+                       : PyArg_ParseTuple(args, "KO", &base, &parts);
+    return parsed ? fold_parts(base, parts, offset, h) : -1;
+}
+
+#define RETURN_UNLESS_FOLDED(ok) if ((ok) <= 0) return (ok) < 0 ? NULL : Py_NewRef(Py_None)
+
+static PyObject *keyed_uniform_ints(PyObject *self, PyObject *args) {
+    /* Keyed.uniform(*parts) for integer parts: (base, parts) -> float, or None */
     uint64_t h;
-    if (!PyArg_ParseTuple(args, "KO", &base, &parts))
-        return NULL;
-    int ok = fold_parts(base, parts, 0, &h);
-    if (ok < 0)
-        return NULL;
-    if (!ok)
-        Py_RETURN_NONE;
+    int ok = fold_args(args, 0, &h, NULL);
+    RETURN_UNLESS_FOLDED(ok);
     return PyFloat_FromDouble(((double)(mix(h) >> 11) + 0.5) * 0x1p-53);
 }
 
 static PyObject *keyed_uniforms_ints(PyObject *self, PyObject *args) {
     /* Keyed.uniforms(count, *parts) for integer parts: (base, parts, count_salts) -> list, or None */
-    unsigned long long base;
-    PyObject *parts, *salts;
     uint64_t h;
-    if (!PyArg_ParseTuple(args, "KOO!", &base, &parts, &PyTuple_Type, &salts))
-        return NULL;
-    int ok = fold_parts(base, parts, 0, &h);
-    if (ok < 0)
-        return NULL;
-    if (!ok)
-        Py_RETURN_NONE;
+    PyObject *salts;
+    int ok = fold_args(args, 0, &h, &salts);
+    RETURN_UNLESS_FOLDED(ok);
     h = mix(h);
     Py_ssize_t count = PyTuple_GET_SIZE(salts);
     PyObject *out = PyList_New(count);
@@ -174,9 +172,8 @@ static PyObject *keyed_uniforms_ints(PyObject *self, PyObject *args) {
         return NULL;
     for (Py_ssize_t k = 0; k < count; k++) {
         uint64_t salt = PyLong_AsUnsignedLongLongMask(PyTuple_GET_ITEM(salts, k));
-        PyObject *u = PyFloat_FromDouble(((double)(mix(h ^ salt) >> 11) + 0.5) * 0x1p-53);
-        if (u == NULL || PyErr_Occurred()) {
-            Py_XDECREF(u);
+        PyObject *u = PyErr_Occurred() ? NULL : PyFloat_FromDouble(((double)(mix(h ^ salt) >> 11) + 0.5) * 0x1p-53);
+        if (u == NULL) {
             Py_DECREF(out);
             return NULL;
         }
@@ -187,16 +184,9 @@ static PyObject *keyed_uniforms_ints(PyObject *self, PyObject *args) {
 
 static PyObject *keyed_folded(PyObject *self, PyObject *args) {
     /* Keyed.folded(*parts): the parts hashed as draws with a first part of identities hash them */
-    unsigned long long base;
-    PyObject *parts;
     uint64_t h;
-    if (!PyArg_ParseTuple(args, "KO", &base, &parts))
-        return NULL;
-    int ok = fold_parts(base, parts, 1, &h);
-    if (ok < 0)
-        return NULL;
-    if (!ok)
-        Py_RETURN_NONE;
+    int ok = fold_args(args, 1, &h, NULL);
+    RETURN_UNLESS_FOLDED(ok);
     return PyLong_FromUnsignedLongLong(h);
 }
 
