@@ -174,3 +174,26 @@ def test_events_in_a_period_whether_or_not_the_log_is_in_time_order():
         run = Tables(_events(ordered), empty, empty)
         got = run.events_in(Period(2020, 2020))
         assert sorted(got.person) == [1, 2] and set(got.year) == {2020}
+
+
+def test_kpis_are_the_same_whether_snapshot_texts_are_strings_or_categoricals(small):
+    """Tables turns the snapshots' Arrow strings into categoricals (for speed); every KPI must be
+    what the plain strings give."""
+    from conftest import run_model
+
+    model = run_model(small)
+    rec = model.recorder
+    frames = [rec.events_table().to_pandas(), rec.posts_table().to_pandas(), rec.orgs_table().to_pandas(),
+              rec.pipeline_table().to_pandas()]
+    people = rec.people_table(model.people).to_pandas()
+    cal = small.calendar
+    fast = metrics.compute(*frames, cal.report_from, cal.end_year, people)
+    assert any(isinstance(run_frame[c].dtype, pd.CategoricalDtype)
+               for run_frame in [Tables(*frames, people).posts] for c in run_frame)
+    plain = [frames[0], *(f.astype({c: object for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)})
+                          for f in frames[1:])]
+    run = Tables(*plain, people, end=float(cal.end_year))
+    assert not any(isinstance(run.posts[c].dtype, pd.CategoricalDtype) for c in run.posts)
+    slow = metrics.kpis(run, Period(cal.report_from, cal.end_year - 1))
+    assert len(fast) > 100 and fast.value.notna().sum() > 50
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
