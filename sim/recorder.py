@@ -44,6 +44,10 @@ TEXTS = ("kind", "role", "cause")
 POST_COLUMNS = ("year", "post", "org", "role", "holder", "state", "appointed")
 POST_TYPES = (pa.int16(), pa.int32(), pa.int16(), pa.string(), pa.int32(), pa.string(), pa.float64())
 
+ORG_COLUMNS = ("year", "org", "type", "region", "rating", "special_measures", "quality", "minority_population", "size")
+ORG_TYPES = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64(), pa.float64(),
+             pa.float64())
+
 
 def _code(codes: dict[str, int], text: str) -> int:
     """The code of ``text`` in ``codes``, a new one if it is new."""
@@ -73,7 +77,8 @@ class Recorder:
         self._codes: dict[str, dict[str, int]] = {name: {} for name in TEXTS}
         self._appends = tuple(self._ev[name].append for name in EVENT_COLUMNS)   # ~100,000 calls a run
         self._posts: list[pa.Table] = []   # one table a year
-        self._orgs: list[tuple] = []
+        self._post_fixed: tuple | None = None   # (count, first post, last post, id, org, role): _post_snapshot
+        self._orgs: dict[str, list] = {name: [] for name in ORG_COLUMNS}   # a list per column, every year's rows
         self._pipeline: list[pa.Table] = []
 
     def event(self, time, kind, person=-1, org=-1, post=-1, role="", cause="", value=float("nan")):
@@ -109,22 +114,30 @@ class Recorder:
 
     def snapshot(self, year: int, orgs, posts, people: People) -> None:
         """The state at the end of ``year``: every post, every trust, pipeline counts by group."""
-        self._posts.append(_rows_to_table([(year, p.id, p.org, p.role, p.holder, p.state, p.appointed)
-                                           for p in posts], POST_COLUMNS, POST_TYPES))
-        for o in orgs:
-            self._orgs.append((year, o.id, o.kind, REGIONS[o.region], RATINGS[o.rating],
-                               o.special_measures, o.quality, o.minority_population, o.size))
+        self._posts.append(self._post_snapshot(year, posts))
+        # a list per column, not a tuple per trust: new tuples every year would wake the garbage collector
+        c = self._orgs
+        c["year"] += [year] * len(orgs)
+        c["org"] += [o.id for o in orgs]
+        c["type"] += [o.kind for o in orgs]
+        c["region"] += [REGIONS[o.region] for o in orgs]
+        c["rating"] += [RATINGS[o.rating] for o in orgs]
+        c["special_measures"] += [o.special_measures for o in orgs]
+        c["quality"] += [o.quality for o in orgs]
+        c["minority_population"] += [o.minority_population for o in orgs]
+        c["size"] += [o.size for o in orgs]
         rows = np.flatnonzero(people.view("alive"))
         # One integer key per group (mixed radix), counted with bincount: np.unique over rows
         # of a 2-D array would sort 30,000 rows every year.
         parts = [(people.grade[rows], len(GRADES)), (people.origin[rows], len(ORIGINS)),
                  (people.profession[rows], len(PROFESSIONS)), (people.female[rows], 2),
                  (people.ethnic_minority[rows], 2), (people.ready[rows], 2)]
-        key = np.zeros(len(rows), dtype=np.int64)
-        size = 1
+        size = int(np.prod([radix for _, radix in parts]))
+        # in place, in the narrowest integers that hold every key: no new array for each of the six parts
+        key = np.zeros(len(rows), dtype=np.int16 if size <= np.iinfo(np.int16).max else np.int64)
         for values, radix in parts:
-            key = key * radix + values.astype(np.int64)
-            size *= radix
+            key *= radix
+            key += values
         counts = np.bincount(key, minlength=size)
         present = np.flatnonzero(counts)
         digits = []
@@ -135,11 +148,23 @@ class Recorder:
         grade, origin, prof, female, em, ready = reversed(digits)
         self._pipeline.append(pa.table({
             "year": np.full(len(present), year, dtype=np.int16),
-            "grade": pa.array(np.array(GRADES)[grade]), "origin": pa.array(np.array(ORIGINS)[origin]),
-            "profession": pa.array(np.array(PROFESSIONS)[prof]),
+            "grade": _names(GRADES, grade), "origin": _names(ORIGINS, origin), "profession": _names(PROFESSIONS, prof),
             "female": female.astype(bool), "ethnic_minority": em.astype(bool), "ready": ready.astype(bool),
             "count": counts[present].astype(np.int32),
         }))
+
+    def _post_snapshot(self, year: int, posts) -> pa.Table:
+        """One year's post rows: who holds each post, how, and since when. A post's id, trust and role
+        never change and posts are only ever added (trusts open, none close), so those columns are
+        built once and again only when the list grows; only the holders are read every year."""
+        n = len(posts)
+        fixed = self._post_fixed
+        if fixed is None or fixed[0] != n or (n and (fixed[1] is not posts[0] or fixed[2] is not posts[-1])):
+            fixed = self._post_fixed = (n, posts[0] if n else None, posts[-1] if n else None,
+                                        *_attributes(posts, ("id", "org", "role"), POST_TYPES[1:4]))
+        columns = (pa.array(np.full(n, year, dtype=np.int16)), *fixed[3:],
+                   *_attributes(posts, ("holder", "state", "appointed"), POST_TYPES[4:]))
+        return pa.table(dict(zip(POST_COLUMNS, columns)))
 
     def events_table(self) -> pa.Table:
         ev = self._ev
@@ -159,11 +184,7 @@ class Recorder:
         return pa.concat_tables(self._posts) if self._posts else _rows_to_table([], POST_COLUMNS, POST_TYPES)
 
     def orgs_table(self) -> pa.Table:
-        names = ("year", "org", "type", "region", "rating", "special_measures", "quality", "minority_population",
-                 "size")
-        types = (pa.int16(), pa.int16(), pa.string(), pa.string(), pa.string(), pa.bool_(), pa.float64(),
-                 pa.float64(), pa.float64())
-        return _rows_to_table(self._orgs, names, types)
+        return pa.table({name: pa.array(self._orgs[name], t) for name, t in zip(ORG_COLUMNS, ORG_TYPES)})
 
     @staticmethod
     def people_table(people: People) -> pa.Table:
@@ -190,6 +211,18 @@ def _dictionary(codes: np.ndarray, names) -> pa.DictionaryArray:
     remap = np.zeros(len(names), dtype=np.int32)
     remap[order] = np.arange(len(order), dtype=np.int32)
     return pa.DictionaryArray.from_arrays(pa.array(remap[codes]), pa.array([names[i] for i in order], pa.string()))
+
+
+def _names(names, codes: np.ndarray) -> pa.Array:
+    """``names[codes]`` as an Arrow string array, taken in Arrow (no numpy strings in between)."""
+    return pa.array(names, pa.string()).take(pa.array(codes))
+
+
+def _attributes(objects, names, types) -> list[pa.Array]:
+    """Each attribute of ``names`` over ``objects``, as an Arrow array of its type. A list per
+    attribute, not a tuple per object: a thousand new tuples a year would wake the garbage
+    collector, which then walks the whole model's objects."""
+    return [pa.array([getattr(o, name) for o in objects], t) for name, t in zip(names, types)]
 
 
 def _rows_to_table(rows, names, types) -> pa.Table:

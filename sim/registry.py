@@ -170,18 +170,45 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
     den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
     years, index = _distinct(year)
-    whole = bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
+    masks = {name: _mask(mask, len(year)) for name, mask in (groups or {"all": None}).items()}
+    sums = (_sums_by_membership(index, len(years), num, den, list(masks.values()))
+            if 1 < len(masks) <= MEMBERSHIP_GROUPS and _small_counts(num) and _small_counts(den) else None)
+    whole = sums is not None or bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
     parts = []
-    for name, mask in (groups or {"all": None}).items():
-        m = _mask(mask, len(year))
-        if whole:  # counts: exact in any order, and bincount is much faster than groupby
-            sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
+    for g, (name, m) in enumerate(masks.items()):
+        if sums is not None:
+            group_sums = (years, sums[0][:, g], sums[1][:, g])
+        elif whole:  # counts: exact in any order, and bincount is much faster than groupby
+            group_sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
         else:  # pandas' compensated sums, so means equal pandas' own .mean() to the last bit
             by_year = pd.DataFrame({"num": num[m], "den": den[m]}).groupby(year[m]).sum()
-            sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
-        kept = sums[2] != 0
-        parts.append([a[kept] for a in sums] + [np.full(kept.sum(), name, dtype=object)])
+            group_sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
+        kept = group_sums[2] != 0
+        parts.append([a[kept] for a in group_sums] + [np.full(kept.sum(), name, dtype=object)])
     return _observations(*(np.concatenate(column) for column in zip(*parts)))
+
+
+MEMBERSHIP_GROUPS = 10   # up to 2^10 membership patterns a year
+
+
+def _small_counts(values: np.ndarray) -> bool:
+    """Whole numbers ≥ 0 whose total stays below 2^53: their sums are exact in any order and never −0."""
+    return not len(values) or bool(values.min() >= 0 and values.max() * len(values) < 2.0 ** 53
+                                   and np.all(values == np.round(values)))
+
+
+def _sums_by_membership(index: np.ndarray, n_years: int, num: np.ndarray, den: np.ndarray,
+                        masks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Σnum and Σden of each year (rows) in each group (columns), for whole numbers: one count over
+    (year, which groups the row is in) and a small product with the groups' membership patterns,
+    instead of two counts over each group's rows (several groups over tens of thousands of rows)."""
+    pattern = np.zeros(len(index), dtype=np.intp)
+    for g, m in enumerate(masks):
+        pattern |= m.astype(np.intp) << g
+    size = 1 << len(masks)
+    cell = index * size + pattern
+    member = ((np.arange(size)[:, None] >> np.arange(len(masks))[None, :]) & 1).astype(float)
+    return tuple(np.bincount(cell, v, n_years * size).reshape(n_years, size) @ member for v in (num, den))
 
 
 def totals(wide: pd.DataFrame, years, fill: float | None = 0.0) -> pd.DataFrame:

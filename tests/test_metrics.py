@@ -174,3 +174,69 @@ def test_events_in_a_period_whether_or_not_the_log_is_in_time_order():
         run = Tables(_events(ordered), empty, empty)
         got = run.events_in(Period(2020, 2020))
         assert sorted(got.person) == [1, 2] and set(got.year) == {2020}
+
+
+def test_kpis_are_the_same_whether_snapshot_texts_are_strings_or_categoricals(small):
+    """Tables turns the snapshots' Arrow strings into categoricals (for speed); every KPI must be
+    what the plain strings give."""
+    from conftest import run_model
+
+    model = run_model(small)
+    rec = model.recorder
+    frames = [rec.events_table().to_pandas(), rec.posts_table().to_pandas(), rec.orgs_table().to_pandas(),
+              rec.pipeline_table().to_pandas()]
+    people = rec.people_table(model.people).to_pandas()
+    cal = small.calendar
+    fast = metrics.compute(*frames, cal.report_from, cal.end_year, people)
+    assert any(isinstance(run_frame[c].dtype, pd.CategoricalDtype)
+               for run_frame in [Tables(*frames, people).posts] for c in run_frame)
+    plain = [frames[0], *(f.astype({c: object for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)})
+                          for f in frames[1:])]
+    run = Tables(*plain, people, end=float(cal.end_year))
+    assert not any(isinstance(run.posts[c].dtype, pd.CategoricalDtype) for c in run.posts)
+    slow = metrics.kpis(run, Period(cal.report_from, cal.end_year - 1))
+    assert len(fast) > 100 and fast.value.notna().sum() > 50
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def _ratio_group_by_group(year, num, den=1.0, groups=None):
+    """``registry.ratio`` as it was before the one-count path: two counts over each group's rows."""
+    from sim.registry import _distinct, _mask, _observations
+    year = np.asarray(year)
+    num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
+    den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
+    years, index = _distinct(year)
+    whole = bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
+    parts = []
+    for name, mask in (groups or {"all": None}).items():
+        m = _mask(mask, len(year))
+        if whole:
+            sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
+        else:
+            by_year = pd.DataFrame({"num": num[m], "den": den[m]}).groupby(year[m]).sum()
+            sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
+        kept = sums[2] != 0
+        parts.append([a[kept] for a in sums] + [np.full(kept.sum(), name, dtype=object)])
+    return _observations(*(np.concatenate(column) for column in zip(*parts)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_ratio_sums_every_group_as_group_by_group_counts_do(seed):
+    from sim.registry import ratio
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    year = rng.integers(2010, 2010 + int(rng.integers(1, 30)), n).astype(rng.choice([np.int16, np.int64]))
+    kind = seed % 5   # counts, whole numbers, negatives, fractions, a NaN or infinity
+    num = [rng.random(n) < 0.3, rng.integers(0, 50, n), rng.integers(-5, 5, n), rng.random(n) * 3,
+           np.where(rng.random(n) < 0.05, rng.choice([np.nan, np.inf]), 1.0)][kind]
+    den = rng.integers(0, 3, n) if seed % 3 == 0 else 1.0
+    flags = [rng.random(n) < p for p in rng.random(int(rng.integers(1, 13)))]
+    groups = {f"g{i}": (pd.Series(f).where(rng.random(n) < 0.9) if i % 4 == 3 else f) for i, f in enumerate(flags)}
+    if seed % 7 == 0:
+        groups = {"all": None, **groups}
+    got, expected = ratio(year, num, den, groups), _ratio_group_by_group(year, num, den, groups)
+    assert list(got.group) == list(expected.group)
+    for column in ("year", "num", "den"):
+        assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy(), equal_nan=True)
+        assert np.array_equal(np.signbit(got[column].to_numpy(dtype=float)),
+                              np.signbit(expected[column].to_numpy(dtype=float)))   # no −0 for 0
