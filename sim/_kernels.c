@@ -48,13 +48,14 @@ static Py_ssize_t length(Column *c) { return c->view.len / c->view.itemsize; }
 static PyObject *applicants(PyObject *self, PyObject *args) {
     PyObject *o_rows, *o_keymix, *o_available, *o_profession, *o_post, *o_female, *o_minority, *o_region;
     PyObject *o_out, *o_score;
+    Py_ssize_t at;   /* where in out and score the applicants go (several fields share them) */
     unsigned long long h, h_score;
     int grade, need, is_free, by_group, home;
     double w, w_free, women_rate, minority_rate, other_region;
-    if (!PyArg_ParseTuple(args, "OOKOiOiOddpOOddpOidKOO", &o_rows, &o_keymix, &h, &o_available, &grade,
+    if (!PyArg_ParseTuple(args, "OOKOiOiOddpOOddpOidKOOn", &o_rows, &o_keymix, &h, &o_available, &grade,
                           &o_profession, &need, &o_post, &w, &w_free, &is_free, &o_female, &o_minority,
                           &women_rate, &minority_rate, &by_group, &o_region, &home, &other_region, &h_score,
-                          &o_out, &o_score))
+                          &o_out, &o_score, &at))
         return NULL;
     Column c[10];
     PyObject *objs[10] = {o_rows, o_keymix, o_available, o_profession, o_post, o_female, o_minority, o_region,
@@ -79,10 +80,10 @@ static PyObject *applicants(PyObject *self, PyObject *args) {
         Py_ssize_t count = length(&c[0]), people = length(&c[1]);
         for (int k = 2; k < 8; k++)
             if (length(&c[k]) < people) people = length(&c[k]);
-        if (length(&c[8]) < count || length(&c[9]) < count) {
-            PyErr_SetString(PyExc_ValueError, "out and score must hold at least as many items as rows");
+        if (at < 0 || length(&c[8]) < at + count || length(&c[9]) < at + count) {
+            PyErr_SetString(PyExc_ValueError, "out and score must hold at + len(rows) items");
         } else {
-            n = 0;
+            n = at;
             for (Py_ssize_t j = 0; j < count; j++) {
                 int64_t r = rows[j];
                 if (r < 0 || r >= people) {
@@ -196,7 +197,8 @@ static PyMethodDef methods[] = {
     {"keyed_folded", keyed_folded, METH_VARARGS, "see sim.rng.Keyed.folded"},
     {"applicants", applicants, METH_VARARGS,
      "applicants(rows, keymix, h, available, grade, profession, need, post, w, w_free, free, female, minority, "
-     "women_rate, minority_rate, by_group, region, home, other_region, h_score, out, score) -> n: see "
+     "women_rate, minority_rate, by_group, region, home, other_region, h_score, out, score, at) -> the index "
+     "after the last applicant written from out[at] on: see "
      "sim.kernels.applicants"},
     {NULL, NULL, 0, NULL}};
 

@@ -20,27 +20,33 @@ from .rng import MASK, _mix_array
 COMPILED = _compiled is not None
 
 
-def applicants(people, rows: np.ndarray, h: int, grade: int, need: int | None, w: float, w_free: float,
-               free: bool, group: tuple[float, float] | None, home: int | None, other_region: float,
-               h_score: int) -> tuple[np.ndarray, np.ndarray]:
-    """Those of ``rows`` who apply for a post, and their interview draws (standard normal).
+def applicants(people, fields, h: int, need: int | None, group: tuple[float, float] | None,
+               other_region: float, h_score: int) -> tuple[np.ndarray, list[int], np.ndarray]:
+    """Who applies for a post from each of ``fields``: (their rows, field after field; how many came
+    from each field; their interview draws, standard normal).
 
-    An applicant is available in ``grade``, of profession ``need`` (if any), and their keyed uniform
-    (folded parts ``h``) is below their probability of applying: ``w`` (``w_free`` for executives
-    without a post, when ``free``), × their group's rate (``group``: women, ethnic minority) unless
-    None, × ``other_region`` outside region ``home`` unless None. Their interview draw is a second
-    keyed uniform (folded parts ``h_score``) turned normal.
+    A field is (rows, grade, w, w_free, free, home). Someone applies if they are available in
+    ``grade``, of profession ``need`` (if any), and their keyed uniform (folded parts ``h``) is below
+    their probability of applying: ``w`` (``w_free`` for executives without a post, when ``free``),
+    × their group's rate (``group``: women, ethnic minority) unless None, × ``other_region`` outside
+    region ``home`` unless None. Their interview draw is a second keyed uniform (folded parts
+    ``h_score``) turned normal.
     """
-    if _compiled is None:
-        return _applicants_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
-    out = np.empty(len(rows), dtype=np.int64)
-    score = np.empty(len(rows))
-    women, minority = group if group is not None else (1.0, 1.0)
-    n = _compiled.applicants(rows, people.keymix, h, people.available, grade, people.profession,
-                             -1 if need is None else need, people.post, w, w_free, free, people.female,
-                             people.ethnic_minority, women, minority, group is not None, people.region,
-                             -1 if home is None else home, other_region, h_score, out, score)
-    return out[:n], ndtri(score[:n])
+    size = sum(len(f[0]) for f in fields)
+    out, score, counts, n = np.empty(size, dtype=np.int64), np.empty(size), [], 0
+    for rows, grade, w, w_free, free, home in fields:
+        if _compiled is None:
+            r, u = _field_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
+            out[n:n + len(r)], score[n:n + len(r)], end = r, u, n + len(r)
+        else:
+            women, minority = group if group is not None else (1.0, 1.0)
+            end = _compiled.applicants(rows, people.keymix, h, people.available, grade, people.profession,
+                                       -1 if need is None else need, people.post, w, w_free, free, people.female,
+                                       people.ethnic_minority, women, minority, group is not None, people.region,
+                                       -1 if home is None else home, other_region, h_score, out, score, n)
+        counts.append(end - n)
+        n = end
+    return out[:n], counts, ndtri(score[:n])
 
 
 def _uniforms(keymix: np.ndarray, h: int) -> np.ndarray:
@@ -49,8 +55,9 @@ def _uniforms(keymix: np.ndarray, h: int) -> np.ndarray:
     return ((words >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
 
 
-def _applicants_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score):
-    """The rule as array operations (what the compiled loop does, and what it is checked against)."""
+def _field_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score):
+    """One field's applicants and their interview uniforms, by array operations: what the compiled
+    loop does, and what it is checked against."""
     rows = rows[people.available[rows] == grade]
     if need is not None:
         rows = rows[people.profession[rows] == need]
@@ -60,5 +67,5 @@ def _applicants_numpy(people, rows, h, grade, need, w, w_free, free, group, home
         w = w * (np.where(people.female[rows], group[0], 1.0) * np.where(people.ethnic_minority[rows], group[1], 1.0))
     if home is not None:
         w = np.where(people.region[rows] == home, w, w * other_region)
-    rows = rows[_uniforms(people.keymix[rows], h) < w].astype(np.int64, copy=False)
-    return rows, ndtri(_uniforms(people.keymix[rows], h_score))
+    rows = rows[_uniforms(people.keymix[rows], h) < w]
+    return rows, _uniforms(people.keymix[rows], h_score)

@@ -286,21 +286,16 @@ def _applicants(model, fields: list[Field], post, search: tuple, need: int | Non
     (person, search): the same person faces the same draw in every scenario, so eligibility can be
     checked before drawing. The loop over a field is compiled (``sim.kernels.applicants``).
     """
-    people, rp = model.people, model.params.recruitment
-    h = model.streams.keyed("recruitment.apply").folded(*search)
-    h_score = model.streams.keyed("recruitment.interview").folded(*search)
+    rp = model.params.recruitment
     home = int(model.orgs[post.org].region)
-    rows, routes, draws = [], [], []
-    for f in fields:
-        w = min(1.0, f.w / rp.open_to_move) if f.open_only else f.w
-        r, noise = kernels.applicants(people, f.rows, h, f.grade, need, w, f.w_free,
-                                      f.grade >= DIRECTOR,   # executives without a post apply more readily
-                                      group, home if f.regional else None, rp.other_region_factor, h_score)
-        rows.append(r)
-        draws.append(noise)
-        routes += [f.route] * len(r)
-    rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    draws = np.concatenate(draws) if draws else np.empty(0)
+    rows, counts, draws = kernels.applicants(
+        model.people,
+        [(f.rows, f.grade, min(1.0, f.w / rp.open_to_move) if f.open_only else f.w, f.w_free,
+          f.grade >= DIRECTOR,   # executives without a post apply more readily
+          home if f.regional else None) for f in fields],
+        model.streams.keyed("recruitment.apply").folded(*search), need, group, rp.other_region_factor,
+        model.streams.keyed("recruitment.interview").folded(*search))
+    routes = [f.route for f, k in zip(fields, counts) for _ in range(k)]
     if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
         first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
         rows, routes, draws = rows[first], [routes[i] for i in first], draws[first]
