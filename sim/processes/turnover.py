@@ -134,14 +134,16 @@ def schedule_exits(model, posts, until: float) -> None:
     draw = model.streams.keyed("turnover.exit")
     moment = int(round(now * 1_000_000))
     c = _this_year(model)
-    if len(held) == 1:   # at an appointment: one holder
-        u_time, u_cause, u_abrupt = draw.uniforms(3, int(model.people.key[held[0].holder]), held[0].id, moment)
-        _draw_exit(model, held[0], _hazards(model, held[0], c, now), u_time, u_cause, u_abrupt, now, until, c)
+    if len(held) < BATCH:   # an appointment's holder, a trust's leaders: one at a time (the same draws)
+        key = model.people.key
+        for post in held:
+            u_time, u_cause, u_abrupt = draw.uniforms(3, int(key[post.holder]), post.id, moment)
+            _draw_exit(model, post, _hazards(model, post, c, now), u_time, u_cause, u_abrupt, now, until, c)
         return
     keys = model.people.key[[p.holder for p in held]]
     ids = np.array([p.id for p in held], dtype=np.uint64)
     uniforms = draw.uniforms(3, keys, ids, moment)
-    if len(held) >= BATCH and not model.deciding(Decisions.exit_hazards):
+    if not model.deciding(Decisions.exit_hazards):
         # every holder's rates at once; only those whose exit may fall before ``until`` (about one
         # in seven) go on one by one, where the exact test is made
         rates = _base_rates(model, held, c, now)
