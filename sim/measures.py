@@ -34,8 +34,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .definitions import challenged
-from .params import GRADES, RATINGS, ROLES
+from .measures_groups import (COHORT, COHORT_YEAR, EPS, RATING_GROUPS, ROLE, TRUST_GROUPS, _appointments, _by_trust,
+                              _cohort, _in_cohort, _of_role)
+from .params import GRADES, RATINGS
 from .registry import (APPRAISE, HIGHER, LOWER, MEDIAN, NEITHER, RATIO, REGISTRY, WINDOW, ByGroup, Headline,
                        Measure, Setting, appraised, direction, get, headlines, label, measure, per_year, ratio,
                        samples, totals, unit)
@@ -45,39 +46,8 @@ from .tables import Period, Tables
 __all__ = ["REGISTRY", "Measure", "Headline", "get", "unit", "direction", "headlines", "appraised", "label",
            "LOWER", "HIGHER", "NEITHER", "RATIO", "MEDIAN", "WINDOW"]
 
-EPS = 1e-9  # event times are sums of floats; compare at an anniversary with a little slack
-COHORT = "challenged_cohort"  # the fixed cohort of challenged trusts (sim/cohort.py)
-RATING_GROUPS = ("all", *RATINGS, "challenged")
-TRUST_GROUPS = (*RATING_GROUPS, COHORT)
-ROLE = Setting(choices=ROLES)
-COHORT_YEAR = Setting(number=int)  # 31 Dec of this year fixes the cohort
 WINDOW_YEARS = Setting(number=int, targets_must_set=True)  # a target's Kaplan–Meier window
 SURVIVAL_TIMES = np.arange(0.5, 10.01, 0.5)
-
-
-def _cohort(run: Tables, period: Period, cohort_year: int | None) -> np.ndarray | None:
-    """The trusts of the fixed cohort (``sim/cohort.py``): challenged at 31 Dec of ``cohort_year``,
-    by default the year before the period; None if the run has no snapshot of that year."""
-    return run.challenged_cohort(period.first - 1 if cohort_year is None else cohort_year)
-
-
-def _in_cohort(run: Tables, period: Period, orgs: pd.Series, cohort_year: int | None) -> np.ndarray:
-    members = _cohort(run, period, cohort_year)
-    return np.asarray(orgs.isin(() if members is None else members))
-
-
-def _by_trust(frame: pd.DataFrame, cohort: np.ndarray | None = None) -> dict:
-    """All rows, rows at trusts with each rating and at challenged trusts (same snapshot), and, given
-    the ``cohort``'s trusts, rows at the fixed cohort."""
-    groups = {"all": None, **{r: frame.rating == r for r in RATINGS},
-              "challenged": challenged(frame.rating, frame.special_measures)}
-    if cohort is not None:
-        groups[COHORT] = frame.org.isin(cohort)
-    return groups
-
-
-def _of_role(frame: pd.DataFrame, role: str | None) -> pd.DataFrame:
-    return frame if role is None else frame[frame.role == role]
 
 
 # -- vacancies ------------------------------------------------------------------------------------
@@ -264,11 +234,6 @@ def exec_turnover_excluding_retirement(run: Tables, period: Period, role: str | 
     """Substantive holders leaving their post during the year for any cause but retirement, per
     executive post at 31 Dec (the Incomes Data Services definition); optionally one role."""
     return _turnover(run, period, role, exclude=("retire",))
-
-
-def _appointments(run: Tables, period: Period) -> pd.DataFrame:
-    ev = run.events_in(period)
-    return ev[ev.kind == "appointment"]
 
 
 @measure(unit="years", better=LOWER, label="Time to fill a vacancy", groups=("all",), reduce=RATIO,
