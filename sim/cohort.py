@@ -4,7 +4,7 @@ The currently-challenged group (rated inadequate or in special measures at each 
 about ten trusts that change from year to year, so a difference there is partly a change in who
 is challenged. The fixed cohort is the trusts challenged at 31 December of the *cohort year*,
 followed as one group whatever happens to their ratings afterwards (the ``challenged_cohort``
-groups of ``sim/measures.py``).
+groups of ``sim/measures_groups.py``).
 
 A comparison's cohort year is the baseline's ``run.cohort_year`` if it sets one, otherwise the
 year before the earliest start of an option's own intervention (one the baseline does not have),

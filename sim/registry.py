@@ -1,6 +1,7 @@
 """What a measure is, the registry that holds every one, and how observations become values.
 
-The measures themselves are declared in ``sim/measures.py`` (read its docstring to add one).
+The measures themselves are declared by domain in the modules ``sim/measures.py`` imports (read its
+docstring to add one).
 A measure's function turns a run's tables and a period into *observations* in one of three
 shapes, and this module reduces them the same way for every consumer:
 

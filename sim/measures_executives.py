@@ -1,0 +1,93 @@
+"""Measures of who the executives are and how they leave: chief executives' clinical
+backgrounds, executives' ages, retirements, removals after an inspection, and the appointment of
+executives removed before.
+
+Declared like every other measure (``sim/measures.py`` explains how, and imports this module in
+its place in the registry's order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .registry import MEDIAN, NEITHER, RATIO, measure, ratio, samples, totals
+from .tables import Period, Tables
+
+
+@measure(unit="share of chief executives", better=NEITHER, label="Chief executives with a clinical background",
+         groups=("all", "nurse", "doctor"), reduce=RATIO)
+def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive chief executives at 31 Dec who are clinicians (doctors, nurses, allied health
+    professionals); and nurses and doctors separately."""
+    if run.people is None:
+        return None
+    p = run.snapshots(run.posts, period)
+    ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
+    prof = run.person_column(ceo.holder, "profession")   # strings (NaN for anyone missing)
+    clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
+    return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
+                      ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
+
+
+def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive holders at each 31 Dec with their age then."""
+    if run.people is None or "born" not in run.people:
+        return None
+    held = run.holders(period)
+    return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
+
+
+@measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),
+         reduce=MEDIAN)
+def executive_age(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Median age of substantive executives at 31 Dec; all executives and chief executives."""
+    held = _holders(run, period)
+    if held is None:
+        return None
+    return samples(held.year, held.age, {"all": None, "chief_executive": held.role == "chief_executive"})
+
+
+@measure(unit="share of executives", better=NEITHER, label="Executives aged 55 or over",
+         groups=("all", "chief_executive"), reduce=RATIO)
+def executives_aged_55_plus(run: Tables, period: Period) -> pd.DataFrame | None:
+    """Substantive executives aged 55 or over at 31 Dec: the retirements to come."""
+    held = _holders(run, period)
+    if held is None:
+        return None
+    return ratio(held.year, held.age >= 55, groups={"all": None, "chief_executive": held.role == "chief_executive"})
+
+
+@measure(unit="share of departures", better=NEITHER, label="Executive departures that are retirements",
+         groups=("all",), reduce=RATIO)
+def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
+    """Departures of substantive executives from their posts in the year that were retirements."""
+    ev = run.events_in(period)
+    dep = ev[ev.kind == "departure"]
+    return ratio(dep.year, dep.cause == "retire")
+
+
+@measure(unit="removals per year", better=NEITHER, label="Executives removed after an inspection",
+         groups=("all", "chief_executive"), reduce=RATIO)
+def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
+    """Executives removed in the year because their trust entered special measures or was newly
+    rated inadequate (over several years: the mean a year)."""
+    ev = run.events_in(period)
+    dep = ev[(ev.kind == "departure") & (ev.cause == "removed_after_inspection")]
+    wide = pd.DataFrame({"all": dep.groupby("year").size(),
+                         "chief_executive": dep[dep.role == "chief_executive"].groupby("year").size()})
+    return totals(wide, period.years)
+
+
+@measure(unit="share of appointments", better=NEITHER, label="Appointments of executives removed before",
+         groups=("all",), reduce=RATIO)
+def recycled_appointments(run: Tables, period: Period) -> pd.DataFrame:
+    """Executive appointments in the year of someone removed from an executive post earlier in the
+    run (Smith 2015: ineffective leaders moved between organisations)."""
+    ev = run.events
+    removed = ev[(ev.kind == "departure") & ev.cause.isin(["removed", "removed_after_inspection"])]
+    first_removal = removed.groupby("person").time.min()
+    app = run.events_in(period)
+    app = app[app.kind == "appointment"]
+    before = first_removal.reindex(app.person).to_numpy() < app.time.to_numpy()  # NaN (never) is False
+    return ratio(app.year, before)

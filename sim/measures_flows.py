@@ -1,0 +1,77 @@
+"""Measures of flows of people: entering the management pipeline, becoming senior managers,
+first director and chief-executive posts — each by origin route — and leaving the pipeline.
+
+Declared like every other measure (``sim/measures.py`` explains how, and imports this module in
+its place in the registry's order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .measures_groups import _appointments
+from .params import GRADES
+from .registry import NEITHER, RATIO, measure, totals
+from .tables import Period, Tables
+
+
+def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
+    """Yearly counts per value of ``key`` (0 in years without any), groups in sorted order."""
+    codes, names = pd.factorize(key)  # code −1: no value (e.g. a person missing from the people table)
+    names = [str(n) for n in names]
+    cells = (codes * len(period.years) + (frame.year.to_numpy() - period.first))[codes >= 0]
+    counts = np.bincount(cells, minlength=len(names) * len(period.years)).reshape(len(names), len(period.years))
+    return totals(pd.DataFrame(counts.T, index=period.years, columns=names)[sorted(names)], period.years)
+
+
+def _by_origin(run: Tables, period: Period, rows: pd.DataFrame) -> pd.DataFrame | None:
+    """Yearly counts of events by the origin route of their person (None without a people table)."""
+    return None if run.people is None else _counts_by(rows, run.origin(rows.person), period)
+
+
+def _first_posts(run: Tables, period: Period, chief_executive: bool) -> pd.DataFrame:
+    """First executive posts: appointments in the period by internal promotion or from outside the NHS."""
+    app = _appointments(run, period)
+    first = app[app.cause.isin(["internal_promotion", "external"])]
+    return first[(first.role == "chief_executive") == chief_executive]
+
+
+FLOW = dict(unit="people per year", better=NEITHER, groups="each origin route", reduce=RATIO)
+
+
+@measure(label="Entering the management pipeline", **FLOW)
+def flow_entry(run: Tables, period: Period) -> pd.DataFrame:
+    """People entering the management pipeline in the year, by origin route."""
+    ev = run.events_in(period)
+    entry = ev[ev.kind == "entry"]
+    return _counts_by(entry, entry.cause, period)
+
+
+@measure(label="Becoming senior managers", **FLOW)
+def flow_to_senior(run: Tables, period: Period) -> pd.DataFrame | None:
+    """People becoming senior managers in the year (promotion or entry at that grade), by origin."""
+    ev = run.events_in(period)
+    return _by_origin(run, period, ev[((ev.kind == "promotion") & (ev.cause == "middle_to_senior"))
+                                      | ((ev.kind == "entry") & (ev.value == GRADES.index("senior_manager")))])
+
+
+@measure(label="First executive-director posts", **FLOW)
+def flow_to_director(run: Tables, period: Period) -> pd.DataFrame | None:
+    """First executive-director appointments in the year, by origin."""
+    return _by_origin(run, period, _first_posts(run, period, chief_executive=False))
+
+
+@measure(label="First chief-executive posts", **FLOW)
+def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame | None:
+    """First chief-executive appointments in the year, by origin."""
+    return _by_origin(run, period, _first_posts(run, period, chief_executive=True))
+
+
+@measure(unit="people per year", better=NEITHER, label="Leaving the pipeline", groups="each grade",
+         reduce=RATIO)
+def flow_exit(run: Tables, period: Period) -> pd.DataFrame:
+    """People leaving the pipeline for good in the year, by the grade they left from."""
+    ev = run.events_in(period)
+    exits = ev[ev.kind == "exit"].dropna(subset=["value"])
+    return _counts_by(exits, np.asarray(GRADES, dtype=object)[exits.value.astype(int)], period)
