@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim import cohort, metrics  # noqa: E402
+from sim import cohort, kernels, metrics  # noqa: E402
 from sim.model import Model  # noqa: E402
 from sim.processes import appraisal, entry, performance, recruitment, training, turnover  # noqa: E402
 from sim.recorder import Recorder  # noqa: E402
@@ -31,7 +31,7 @@ SPENT: dict[str, float] = defaultdict(float)
 
 COMPONENTS = [
     (recruitment, "select", "searches: selection at the end of a round (all of it)"),
-    (recruitment, "_applicants", "  the field loop: who applies"),
+    (kernels, "interview", "  who applies from the fields, and the best of them (compiled)"),
     (recruitment, "_external_applicants", "  applicants from outside the NHS"),
     (recruitment, "appoint", "searches: appointments (with the new holder's exit draw)"),
     (recruitment, "depart", "departures (with interim cover)"),

@@ -8,6 +8,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 
 static const uint64_t M1 = 0xBF58476D1CE4E5B9ULL, M2 = 0x94D049BB133111EBULL;  /* SplitMix64 (sim.rng) */
@@ -45,72 +46,155 @@ static int column(PyObject *obj, Column *c, const char *name, char kind, Py_ssiz
 
 static Py_ssize_t length(Column *c) { return c->view.len / c->view.itemsize; }
 
-static PyObject *applicants(PyObject *self, PyObject *args) {
-    PyObject *o_rows, *o_keymix, *o_available, *o_profession, *o_post, *o_female, *o_minority, *o_region;
-    PyObject *o_out, *o_score;
-    Py_ssize_t at;   /* where in out and score the applicants go (several fields share them) */
-    unsigned long long h, h_score;
-    int grade, need, is_free, by_group, home;
-    double w, w_free, women_rate, minority_rate, other_region;
-    if (!PyArg_ParseTuple(args, "OOKOiOiOddpOOddpOidKOOn", &o_rows, &o_keymix, &h, &o_available, &grade,
-                          &o_profession, &need, &o_post, &w, &w_free, &is_free, &o_female, &o_minority,
-                          &women_rate, &minority_rate, &by_group, &o_region, &home, &other_region, &h_score,
-                          &o_out, &o_score, &at))
+/* -- a search round's interviews: who applies from each field, and who scores best ------------------ */
+typedef double (*ndtri_fn)(double, int);
+static ndtri_fn ndtri = NULL;   /* scipy's normal quantile (scipy.special.cython_special), given by use_ndtri */
+static const char NDTRI_SIGNATURE[] = "double (double, int __pyx_skip_dispatch)";
+
+static PyObject *use_ndtri(PyObject *self, PyObject *capsule) {
+    /* the same function scipy.special.ndtri computes, so interview scores keep their bits */
+    if (!PyCapsule_IsValid(capsule, NDTRI_SIGNATURE)) {
+        PyErr_Format(PyExc_TypeError, "expected a capsule of \"%s\"", NDTRI_SIGNATURE);
         return NULL;
-    Column c[10];
-    PyObject *objs[10] = {o_rows, o_keymix, o_available, o_profession, o_post, o_female, o_minority, o_region,
-                          o_out, o_score};
-    const char *names[10] = {"rows", "keymix", "available", "profession", "post", "female", "minority", "region",
-                             "out", "score"};
-    const char kinds[10] = {'q', 'Q', 'b', 'b', 'i', '?', '?', 'b', 'q', 'd'};
-    const Py_ssize_t sizes[10] = {8, 8, 1, 1, 4, 1, 1, 1, 8, 8};
-    int got = 0;
-    for (; got < 10; got++)
-        if (column(objs[got], &c[got], names[got], kinds[got], sizes[got], got >= 8) < 0)
+    }
+    ndtri = (ndtri_fn)PyCapsule_GetPointer(capsule, NDTRI_SIGNATURE);
+    Py_RETURN_NONE;
+}
+
+enum { KEYMIX, AVAILABLE, PROFESSION, POST, FEMALE, MINORITY, REGION, CAPABILITY, CREDITED, N_COLUMNS };
+
+typedef struct {   /* a search round: who may apply, and how they are scored */
+    const uint64_t *keymix;
+    const int8_t *available, *profession, *region;
+    const int32_t *post;
+    const unsigned char *female, *minority, *credited;
+    const double *capability;
+    Py_ssize_t people;
+    uint64_t h, h_score;
+    int need, by_group;
+    double women_rate, minority_rate, other_region, sd, bias, reward;
+} Round;
+
+typedef struct {   /* what the round found */
+    Py_ssize_t n, n_minority, best_field;
+    int64_t best_row;
+    double best;
+    int64_t *seen;   /* the applicants so far: someone in two fields applies once */
+} Found;
+
+static int interview_field(const Round *r, PyObject *field, Py_ssize_t f, Found *out) {
+    /* the applicants of one field (rows, grade, w, w_free, free, home); 0, or -1 with an error set */
+    PyObject *o_rows;
+    int grade, is_free, home;
+    double w, w_free;
+    Column rows_c;
+    if (!PyArg_ParseTuple(field, "Oiddpi", &o_rows, &grade, &w, &w_free, &is_free, &home)
+        || column(o_rows, &rows_c, "rows", 'q', 8, 0) < 0)
+        return -1;
+    const int64_t *rows = rows_c.view.buf;
+    int status = 0;
+    for (Py_ssize_t j = 0; j < length(&rows_c); j++) {
+        int64_t i = rows[j];
+        if (i < 0 || i >= r->people) {
+            PyErr_Format(PyExc_IndexError, "rows[%zd] = %lld is outside the people's columns", j, (long long)i);
+            status = -1;
             break;
-    Py_ssize_t n = -1;
-    if (got == 10) {
-        const int64_t *rows = c[0].view.buf;
-        const uint64_t *keymix = c[1].view.buf;
-        const int8_t *available = c[2].view.buf, *profession = c[3].view.buf, *region = c[7].view.buf;
-        const int32_t *post = c[4].view.buf;
-        const unsigned char *female = c[5].view.buf, *minority = c[6].view.buf;
-        int64_t *out = c[8].view.buf;
-        double *score = c[9].view.buf;
-        Py_ssize_t count = length(&c[0]), people = length(&c[1]);
-        for (int k = 2; k < 8; k++)
-            if (length(&c[k]) < people) people = length(&c[k]);
-        if (at < 0 || length(&c[8]) < at + count || length(&c[9]) < at + count) {
-            PyErr_SetString(PyExc_ValueError, "out and score must hold at + len(rows) items");
-        } else {
-            n = at;
-            for (Py_ssize_t j = 0; j < count; j++) {
-                int64_t r = rows[j];
-                if (r < 0 || r >= people) {
-                    PyErr_Format(PyExc_IndexError, "rows[%zd] = %lld is outside the people's columns", j, (long long)r);
-                    n = -1;
-                    break;
-                }
-                if (available[r] != grade || (need >= 0 && profession[r] != need))
-                    continue;
-                double p = (is_free && post[r] < 0) ? w_free : w;
-                if (by_group)
-                    p = p * ((female[r] ? women_rate : 1.0) * (minority[r] ? minority_rate : 1.0));
-                if (home >= 0 && region[r] != home)
-                    p = p * other_region;
-                if (keyed_uniform(keymix[r], h) < p) {
-                    out[n] = r;
-                    score[n] = keyed_uniform(keymix[r], h_score);
-                    n++;
-                }
-            }
+        }
+        if (r->available[i] != grade || (r->need >= 0 && r->profession[i] != r->need))
+            continue;
+        double p = (is_free && r->post[i] < 0) ? w_free : w;
+        if (r->by_group)
+            p = p * ((r->female[i] ? r->women_rate : 1.0) * (r->minority[i] ? r->minority_rate : 1.0));
+        if (home >= 0 && r->region[i] != home)
+            p = p * r->other_region;
+        if (!(keyed_uniform(r->keymix[i], r->h) < p))
+            continue;
+        int again = 0;
+        for (Py_ssize_t k = 0; k < out->n && !again; k++)
+            again = out->seen[k] == i;
+        if (again)
+            continue;
+        out->seen[out->n++] = i;
+        out->n_minority += r->minority[i] != 0;
+        /* as numpy: capability + sd * noise + bias * minority (+ reward * credited) */
+        double s = r->capability[i] + r->sd * ndtri(keyed_uniform(r->keymix[i], r->h_score), 0);
+        s = s + r->bias * (r->minority[i] ? 1.0 : 0.0);
+        if (r->reward != 0.0)
+            s = s + r->reward * (r->credited[i] ? 1.0 : 0.0);
+        if (out->best_field < 0 || s > out->best) {   /* the first of equal scores wins, as argmax */
+            out->best = s;
+            out->best_row = i;
+            out->best_field = f;
         }
     }
+    PyBuffer_Release(&rows_c.view);
+    return status;
+}
+
+static PyObject *interview(PyObject *self, PyObject *args) {
+    PyObject *o_columns, *o_fields;
+    Round r;
+    unsigned long long h, h_score;
+    if (!PyArg_ParseTuple(args, "O!OKKipdddddd", &PyTuple_Type, &o_columns, &o_fields, &h, &h_score, &r.need,
+                          &r.by_group, &r.women_rate, &r.minority_rate, &r.other_region, &r.sd, &r.bias, &r.reward))
+        return NULL;
+    r.h = h;
+    r.h_score = h_score;
+    if (ndtri == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "use_ndtri was not called");
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(o_columns) != N_COLUMNS) {
+        PyErr_Format(PyExc_ValueError, "expected %d columns, found %zd", N_COLUMNS, PyTuple_GET_SIZE(o_columns));
+        return NULL;
+    }
+    PyObject *fields = PySequence_Fast(o_fields, "fields must be a sequence");
+    if (fields == NULL)
+        return NULL;
+    const char *names[N_COLUMNS] = {"keymix", "available", "profession", "post", "female", "minority", "region",
+                                    "capability", "credited"};
+    const char kinds[N_COLUMNS] = {'Q', 'b', 'b', 'i', '?', '?', 'b', 'd', '?'};
+    const Py_ssize_t sizes[N_COLUMNS] = {8, 1, 1, 4, 1, 1, 1, 8, 1};
+    Column c[N_COLUMNS];
+    Found out = {0, 0, -1, -1, -INFINITY, NULL};
+    int got = 0, status = -1;
+    for (; got < N_COLUMNS; got++)
+        if (column(PyTuple_GET_ITEM(o_columns, got), &c[got], names[got], kinds[got], sizes[got], 0) < 0)
+            break;
+    Py_ssize_t total = 0, count = PySequence_Fast_GET_SIZE(fields);
+    for (Py_ssize_t f = 0; got == N_COLUMNS && f < count && total >= 0; f++) {
+        PyObject *field = PySequence_Fast_GET_ITEM(fields, f);
+        Py_ssize_t k = PyTuple_Check(field) && PyTuple_GET_SIZE(field) ? PyObject_Length(PyTuple_GET_ITEM(field, 0)) : -1;
+        total = k < 0 ? -1 : total + k;
+    }
+    if (got == N_COLUMNS && total < 0 && !PyErr_Occurred())
+        PyErr_SetString(PyExc_TypeError, "a field must be a tuple (rows, grade, w, w_free, free, home)");
+    else if (got == N_COLUMNS && total >= 0 && (out.seen = PyMem_Malloc(sizeof(int64_t) * (total + 1))) == NULL)
+        PyErr_NoMemory();
+    else if (got == N_COLUMNS && total >= 0) {
+        r.keymix = c[KEYMIX].view.buf;
+        r.available = c[AVAILABLE].view.buf;
+        r.profession = c[PROFESSION].view.buf;
+        r.region = c[REGION].view.buf;
+        r.post = c[POST].view.buf;
+        r.female = c[FEMALE].view.buf;
+        r.minority = c[MINORITY].view.buf;
+        r.credited = c[CREDITED].view.buf;
+        r.capability = c[CAPABILITY].view.buf;
+        r.people = length(&c[0]);
+        for (int k = 1; k < N_COLUMNS; k++)
+            if (length(&c[k]) < r.people) r.people = length(&c[k]);
+        status = 0;
+        for (Py_ssize_t f = 0; f < count && status == 0; f++)
+            status = interview_field(&r, PySequence_Fast_GET_ITEM(fields, f), f, &out);
+    }
+    PyMem_Free(out.seen);
     for (int k = 0; k < got; k++)
         PyBuffer_Release(&c[k].view);
-    if (n < 0)
+    Py_DECREF(fields);
+    if (status < 0)
         return NULL;
-    return PyLong_FromSsize_t(n);
+    return Py_BuildValue("nLndn", out.n, (long long)out.best_row, out.best_field, out.best, out.n_minority);
 }
 
 /* -- keyed draws on integer parts (sim.rng.Keyed), one at a time ---------------------------------- */
@@ -191,15 +275,69 @@ static PyObject *keyed_folded(PyObject *self, PyObject *args) {
     return PyLong_FromUnsignedLongLong(h);
 }
 
+/* -- a search round's applicants from outside the NHS --------------------------------------------- */
+static uint64_t fold(uint64_t base, const uint64_t *parts, int count) {
+    /* sim.rng._fold on integer parts: mix(base + sum of mix(part_i + salt_i)) */
+    uint64_t acc = base;
+    for (int i = 0; i < count; i++)
+        acc += mix(parts[i] + (uint64_t)(i + 1) * G);
+    return mix(acc);
+}
+
+static double uniform_of(uint64_t h) { return ((double)(h >> 11) + 0.5) * 0x1p-53; }
+
+static PyObject *outsiders(PyObject *self, PyObject *args) {
+    /* see sim.processes.recruitment._external_applicants: the same draws in the same order */
+    Py_ssize_t count;
+    unsigned long long label, traits, apply, interview, post, succession, round_, d_capability, d_ethnicity, d_female;
+    double capability_mean, capability_sd, minority_share, women_share, women_rate, minority_rate, scale, sd, bias;
+    if (!PyArg_ParseTuple(args, "nKKKK(KKK)KKKddddddddd", &count, &label, &traits, &apply, &interview, &post,
+                          &succession, &round_, &d_capability, &d_ethnicity, &d_female, &capability_mean,
+                          &capability_sd, &minority_share, &women_share, &women_rate, &minority_rate, &scale, &sd,
+                          &bias))
+        return NULL;
+    if (ndtri == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "use_ndtri was not called");
+        return NULL;
+    }
+    Py_ssize_t n = 0, n_minority = 0, best_k = -1;
+    double best = -INFINITY;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        uint64_t index = (uint64_t)k, key = fold(label, &index, 1);
+        uint64_t cap_parts[2] = {key, d_capability}, em_parts[2] = {key, d_ethnicity}, female_parts[2] = {key, d_female};
+        uint64_t search[4] = {key, post, succession, round_};
+        double capability = capability_mean + capability_sd * ndtri(uniform_of(fold(traits, cap_parts, 2)), 0);
+        int em = uniform_of(fold(traits, em_parts, 2)) < minority_share;
+        int female = uniform_of(fold(traits, female_parts, 2)) < women_share;
+        double m = (female ? women_rate : 1.0) * (em ? minority_rate : 1.0);
+        if (!(m >= scale || uniform_of(fold(apply, search, 4)) < m / scale))
+            continue;
+        double s = capability + sd * ndtri(uniform_of(fold(interview, search, 4)), 0);
+        s = s + bias * (em ? 1.0 : 0.0);
+        n++;
+        n_minority += em;
+        if (best_k < 0 || s > best) {
+            best = s;
+            best_k = k;
+        }
+    }
+    return Py_BuildValue("nnnd", n, n_minority, best_k, best);
+}
+
 static PyMethodDef methods[] = {
     {"keyed_uniform_ints", keyed_uniform_ints, METH_VARARGS, "see sim.rng.Keyed.uniform"},
     {"keyed_uniforms_ints", keyed_uniforms_ints, METH_VARARGS, "see sim.rng.Keyed.uniforms"},
     {"keyed_folded", keyed_folded, METH_VARARGS, "see sim.rng.Keyed.folded"},
-    {"applicants", applicants, METH_VARARGS,
-     "applicants(rows, keymix, h, available, grade, profession, need, post, w, w_free, free, female, minority, "
-     "women_rate, minority_rate, by_group, region, home, other_region, h_score, out, score, at) -> the index "
-     "after the last applicant written from out[at] on: see "
-     "sim.kernels.applicants"},
+    {"use_ndtri", use_ndtri, METH_O, "use_ndtri(capsule): the normal quantile interview uses (scipy's)"},
+    {"interview", interview, METH_VARARGS,
+     "interview(columns, fields, h, h_score, need, by_group, women_rate, minority_rate, other_region, sd, bias, "
+     "reward) -> (applicants, best row, its field, its score, ethnic-minority applicants): see "
+     "sim.kernels.interview"},
+    {"outsiders", outsiders, METH_VARARGS,
+     "outsiders(count, label_hash, traits, apply, interview, search, capability_draw, ethnicity_draw, female_draw, "
+     "capability_mean, capability_sd, minority_share, women_share, women_rate, minority_rate, scale, sd, bias) -> "
+     "(applicants, ethnic-minority applicants, best index, best score): see "
+     "sim.processes.recruitment._external_applicants"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels",

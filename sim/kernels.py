@@ -1,12 +1,14 @@
 """Compiled loops for the few places where a replication spends its time on small arrays.
 
-A search looks at every member of a field (a few hundred people) to find the few percent who
-apply. Done with numpy that is some thirty array operations per field, each costing more in call
-overhead than in arithmetic; ``sim/_kernels.c`` does the same rule in one loop. It is built when
-the package is installed (a C compiler is needed; without one the install still succeeds) and does
-exactly the 64-bit integer and floating-point operations of the numpy rule below, so results are
-the same bit for bit either way — ``tests/test_kernels.py`` checks the two against each other.
-``LEADSIM_KERNELS=numpy`` forces the numpy rule (for checking, or to time the difference).
+A search round looks at every member of its fields (a few hundred people) to find the few percent
+who apply, and interviews them. Done with numpy that is some forty array operations per round, each
+costing more in call overhead than in arithmetic; ``sim/_kernels.c`` does the same rule in one
+loop, calling scipy's own ``ndtri`` (through ``scipy.special.cython_special``) for the interview
+draws. It is built when the package is installed (a C compiler is needed; without one the install
+still succeeds) and does exactly the 64-bit integer and floating-point operations of the numpy rule
+below, so results are the same bit for bit either way — ``tests/test_kernels.py`` checks the two
+against each other. ``LEADSIM_KERNELS=numpy`` forces the numpy rule (for checking, or to time the
+difference).
 """
 
 from __future__ import annotations
@@ -17,36 +19,55 @@ from scipy.special import ndtri
 from .compiled import loops as _compiled
 from .rng import MASK, _mix_array
 
+if _compiled is not None:
+    try:   # scipy's own ndtri, as a C function: the compiled interview scores keep numpy's bits
+        from scipy.special.cython_special import __pyx_capi__ as _scipy_c
+        _compiled.use_ndtri(_scipy_c["ndtri"])
+    except (ImportError, KeyError, TypeError):   # another scipy: keep the numpy rule
+        _compiled = None
 COMPILED = _compiled is not None
+# a search round's applicants from outside the NHS: the loop of recruitment._external_applicants,
+# compiled (None where it is not built: that loop runs instead)
+outsiders = _compiled.outsiders if COMPILED else None
 
 
-def applicants(people, fields, h: int, need: int | None, group: tuple[float, float] | None,
-               other_region: float, h_score: int) -> tuple[np.ndarray, list[int], np.ndarray]:
-    """Who applies for a post from each of ``fields``: (their rows, field after field; how many came
-    from each field; their interview draws, standard normal).
+def interview(people, fields, h: int, need: int | None, group: tuple[float, float] | None, other_region: float,
+              h_score: int, sd: float, bias: float, reward: float) -> tuple[int, int, int, float, int]:
+    """A search round's interviews among ``fields``: (how many applied; the best scorer's row, the index
+    of the field they came by and their score; how many applicants are from an ethnic minority). With
+    nobody applying the row and field are -1 and the score -inf.
 
     A field is (rows, grade, w, w_free, free, home). Someone applies if they are available in
     ``grade``, of profession ``need`` (if any), and their keyed uniform (folded parts ``h``) is below
     their probability of applying: ``w`` (``w_free`` for executives without a post, when ``free``),
     × their group's rate (``group``: women, ethnic minority) unless None, × ``other_region`` outside
-    region ``home`` unless None. Their interview draw is a second keyed uniform (folded parts
-    ``h_score``) turned normal.
+    region ``home`` unless None; someone in two fields applies once, by the first. Their score is
+    capability + ``sd`` × a normal draw (a second keyed uniform, folded parts ``h_score``, through
+    scipy's ``ndtri``) + ``bias`` if from an ethnic minority (+ ``reward`` if credited with a
+    challenged posting, unless ``reward`` is 0). The first of equal best scores wins.
     """
-    size = sum(len(f[0]) for f in fields)
-    out, score, counts, n = np.empty(size, dtype=np.int64), np.empty(size), [], 0
-    for rows, grade, w, w_free, free, home in fields:
-        if _compiled is None:
-            r, u = _field_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
-            out[n:n + len(r)], score[n:n + len(r)], end = r, u, n + len(r)
-        else:
-            women, minority = group if group is not None else (1.0, 1.0)
-            end = _compiled.applicants(rows, people.keymix, h, people.available, grade, people.profession,
-                                       -1 if need is None else need, people.post, w, w_free, free, people.female,
-                                       people.ethnic_minority, women, minority, group is not None, people.region,
-                                       -1 if home is None else home, other_region, h_score, out, score, n)
-        counts.append(end - n)
-        n = end
-    return out[:n], counts, ndtri(score[:n])
+    women, minority = group if group is not None else (1.0, 1.0)
+    if _compiled is not None:
+        return _compiled.interview(
+            (people.keymix, people.available, people.profession, people.post, people.female, people.ethnic_minority,
+             people.region, people.capability, people.credited),
+            [(rows, grade, w, w_free, free, -1 if home is None else home) for rows, grade, w, w_free, free, home in fields],
+            h, h_score, -1 if need is None else need, group is not None, women, minority, other_region, sd, bias, reward)
+    found = [_field_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
+             for rows, grade, w, w_free, free, home in fields]
+    rows = np.concatenate([r for r, _ in found]) if found else np.empty(0, dtype=np.int64)
+    field = np.repeat(np.arange(len(found)), [len(r) for r, _ in found])
+    first = np.sort(np.unique(rows, return_index=True)[1])   # someone in two fields applies once
+    rows, field = rows[first], field[first]
+    if len(rows) == 0:
+        return 0, -1, -1, -np.inf, 0
+    noise = ndtri(np.concatenate([u for _, u in found])[first])
+    em = people.ethnic_minority[rows]
+    scores = people.capability[rows] + sd * noise + bias * em
+    if reward:
+        scores = scores + reward * people.credited[rows]
+    best = int(np.argmax(scores))
+    return len(rows), int(rows[best]), int(field[best]), float(scores[best]), int(np.count_nonzero(em))
 
 
 def _uniforms(keymix: np.ndarray, h: int) -> np.ndarray:

@@ -69,7 +69,7 @@ def regional_odds_ratio(model) -> np.ndarray:
 
 
 # -- applying ---------------------------------------------------------------------------------------
-def _rates(model, role: str) -> tuple[float, float]:
+def rates(model, role: str) -> tuple[float, float]:
     """× the probability of applying for a post of ``role`` for (women, ethnic-minority staff)."""
     rp = model.params.recruitment
     return rp.application_rate["women"][role] * rp.women_application, rp.application_rate["ethnic_minority"][role]
@@ -78,21 +78,21 @@ def _rates(model, role: str) -> tuple[float, float]:
 def application_rates(model, role: str) -> tuple[float, float] | None:
     """× the probability of applying for a post of ``role`` for (women, ethnic-minority staff); None
     when both are 1."""
-    women, minority = _rates(model, role)
+    women, minority = rates(model, role)
     return None if women == 1.0 and minority == 1.0 else (women, minority)
 
 
 def external_scale(model, role: str) -> float:
     """How much the stream of applicants from outside the NHS for ``role`` is raised so that the
     group most willing to apply can be thinned to its rate (1 unless some group's rate exceeds 1)."""
-    women, minority = _rates(model, role)
+    women, minority = rates(model, role)
     return max(1.0, women, minority, women * minority)
 
 
 def applies(model, key: int, search: tuple, female: bool, minority: bool, role: str, scale: float) -> bool:
     """Whether an applicant from outside the NHS with identity ``key`` applies in ``search``: with
     probability (their group's rate ÷ ``scale``), by a keyed draw like everyone else's."""
-    women, em = _rates(model, role)
+    women, em = rates(model, role)
     m = (women if female else 1.0) * (em if minority else 1.0)
     return m >= scale or model.streams.keyed("recruitment.apply").uniform(key, *search) < m / scale
 

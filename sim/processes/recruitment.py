@@ -21,9 +21,9 @@ from .. import kernels
 from ..decisions import Decisions
 from ..entities import GRADE, INTERIM, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, VACANT
 from ..params import PROFESSIONS, RATINGS
-from ..rng import key_of
+from ..rng import key_of, stable_hash
 from . import equality
-from .entry import add_people, scored_traits
+from .entry import CAPABILITY, ETHNICITY, FEMALE, add_people, scored_traits
 
 SENIOR, DIRECTOR, CEO = GRADE["senior_manager"], GRADE["executive_director"], GRADE["chief_executive"]
 
@@ -275,67 +275,50 @@ def candidate_fields(model, post, a: float) -> list[Field]:
     return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
 
-def _applicants(model, fields: list[Field], post, search: tuple, need: int | None,
-                group: tuple | None) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """The people of ``fields`` who apply for ``post``, the route of the field each came by and
-    their interview draws (standard normal): eligible (of profession ``need``, if any), still
-    available and willing; someone in two fields applies once.
+def select(model, post, a: float, round_: int = 1):
+    """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …).
 
-    Each applies with their field's probability (× other_region_factor outside their region for
-    regional fields; × their group's application rate, ``group``, unless None), by a draw keyed on
-    (person, search): the same person faces the same draw in every scenario, so eligibility can be
-    checked before drawing. The loop over a field is compiled (``sim.kernels.applicants``).
+    Each member of a field applies with the field's probability (× other_region_factor outside their
+    region for regional fields; × their group's application rate), by a draw keyed on (person,
+    search): the same person faces the same draw in every scenario, so eligibility can be checked
+    before drawing. The loop over the fields is compiled (``sim.kernels.interview``); applicants
+    from outside the NHS are scored here.
     """
-    rp = model.params.recruitment
+    rp, people = model.params.recruitment, model.people
+    search = (post.id, post.succession, round_)
+    need = required_profession(model, post.role)
+    fields = candidate_fields(model, post, a)
     home = int(model.orgs[post.org].region)
-    rows, counts, draws = kernels.applicants(
-        model.people,
+    bias = equality.interview_bias(model)
+    n, row, field, score, n_minority = kernels.interview(
+        people,
         [(f.rows, f.grade, min(1.0, f.w / rp.open_to_move) if f.open_only else f.w, f.w_free,
           f.grade >= DIRECTOR,   # executives without a post apply more readily
           home if f.regional else None) for f in fields],
-        model.streams.keyed("recruitment.apply").folded(*search), need, group, rp.other_region_factor,
-        model.streams.keyed("recruitment.interview").folded(*search))
-    routes = [f.route for f, k in zip(fields, counts) for _ in range(k)]
-    if len(fields) > 2:  # the two standard fields hold different grades; added pools may overlap them
-        first = np.sort(np.unique(rows, return_index=True)[1])  # someone in two fields applies once
-        rows, routes, draws = rows[first], [routes[i] for i in first], draws[first]
-    return rows, routes, draws
-
-
-def select(model, post, a: float, round_: int = 1):
-    """Interview the field for ``post``; returns (person, score, route, notice) or (-1, …)."""
-    rp, people = model.params.recruitment, model.people
-    search = (post.id, post.succession, round_)
-    need, group = required_profession(model, post.role), equality.application_rates(model, post.role)
-    rows, routes, noise = _applicants(model, candidate_fields(model, post, a), post, search, need, group)
-    bias = equality.interview_bias(model)
-    minority = people.ethnic_minority[rows]
-    scores = people.capability[rows] + rp.interview_noise_sd * noise + bias * minority
-    reward = model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post)
-    if reward:  # people credited with a challenged posting (sim/processes/careers.py)
-        scores = scores + reward * people.credited[rows]
+        model.streams.keyed("recruitment.apply").folded(*search), need,
+        equality.application_rates(model, post.role), rp.other_region_factor,
+        model.streams.keyed("recruitment.interview").folded(*search), rp.interview_noise_sd, bias,
+        model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post))
     grade = "chief_executive" if post.is_ceo else "executive_director"
-    age = model.params.workforce.external_executive_entry_age
     prof = PROFESSION["non_clinical"] if need is None else need
-    label, picked, ext_scores, ext_minority = _external_applicants(model, post, a, search, bias, grade, prof)
-    all_scores = np.concatenate([scores, ext_scores]) if picked else scores
-    if len(all_scores) == 0:
+    label, n_ext, n_ext_minority, ext, ext_score = _external_applicants(model, post, a, search, bias, grade, prof)
+    if n + n_ext == 0:
         return -1, np.nan, "", 0.0
-    equality.record_shortlist(model, post, len(all_scores), int(np.count_nonzero(minority)) + sum(ext_minority))
-    best = int(np.argmax(all_scores))
-    if all_scores[best] < rp.appointable_score:
-        return -1, np.nan, "", 0.0
-    if best >= len(rows):  # an external hire joins the pipeline at offer
-        k = picked[best - len(rows)]
-        person = int(add_people(model, label, 1, first=k, grade=GRADE[grade], origin=ORIGIN["external"],
+    equality.record_shortlist(model, post, n + n_ext, n_minority + n_ext_minority)
+    if ext_score > score:   # an external hire joins the pipeline at offer (the first of equal scores wins)
+        if ext_score < rp.appointable_score:
+            return -1, np.nan, "", 0.0
+        person = int(add_people(model, label, 1, first=ext, grade=GRADE[grade], origin=ORIGIN["external"],
                                 capability_mean=model.params.entry.external_capability[grade], profession=prof,
-                                time=model.env.now, age_mean=age, record=False, org=post.org)[0])
+                                time=model.env.now, age_mean=model.params.workforce.external_executive_entry_age,
+                                record=False, org=post.org)[0])
         model.recorder.event(model.env.now, "entry", person=person, org=post.org, cause="external",
                              value=float(GRADE[grade]))
-        return person, float(all_scores[best]), "external", rp.notice_years["senior_manager"]
-    person = int(rows[best])
-    route = "unattached" if people.post[person] < 0 and people.grade[person] >= DIRECTOR else routes[best]
-    return person, float(all_scores[best]), route, notice_of(model, person)
+        return person, ext_score, "external", rp.notice_years["senior_manager"]
+    if score < rp.appointable_score:
+        return -1, np.nan, "", 0.0
+    route = "unattached" if people.post[row] < 0 and people.grade[row] >= DIRECTOR else fields[field].route
+    return row, score, route, notice_of(model, row)
 
 
 def notice_of(model, person: int) -> float:
@@ -348,21 +331,34 @@ def notice_of(model, person: int) -> float:
 
 def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int):
     """Applicants from outside the NHS in a round, scored on the traits they would join with: (their
-    batch label, their indices in it, interview scores, ethnic-minority flags). A group more (less)
-    willing to apply raises (thins) the Poisson stream of applicants."""
+    batch label, how many apply, how many of them are from an ethnic minority, the index in the batch
+    of the best scorer — the first of equal scores — and their score; -1 and -inf if nobody applies).
+    A group more (less) willing to apply raises (thins) the Poisson stream of applicants. The loop is
+    compiled where ``sim.kernels`` is (``_kernels.outsiders``: the same draws, the same bits)."""
     rp = model.params.recruitment
     interview = model.streams.keyed("recruitment.interview")
     lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
     scale = equality.external_scale(model, post.role)
+    count = interview.poisson(lam * scale, *search)
+    if count == 0:
+        return "", 0, 0, -1, -np.inf
     label = f"external:{post.id}:{post.succession}:{search[2]}"
-    picked, scores, minority = [], [], []
-    for k in range(interview.poisson(lam * scale, *search)):
+    mean = model.params.entry.external_capability[grade]
+    if kernels.outsiders is not None:
+        women, minority = equality.entry_shares(model)
+        return (label, *kernels.outsiders(
+            count, stable_hash(label), model.streams.keyed("traits").base,
+            model.streams.keyed("recruitment.apply").base, interview.base, search, CAPABILITY, ETHNICITY, FEMALE,
+            mean, model.params.workforce.capability_sd, minority[prof, model.org_region[post.org]], women[prof],
+            *equality.rates(model, post.role), scale, rp.interview_noise_sd, bias))
+    n, n_minority, best_k, best = 0, 0, -1, -np.inf
+    for k in range(count):
         key = key_of(label, k)
-        capability, em, female = scored_traits(model, key, model.params.entry.external_capability[grade], prof,
-                                               post.org)
+        capability, em, female = scored_traits(model, key, mean, prof, post.org)
         if not equality.applies(model, key, search, female, em, post.role, scale):
             continue
-        picked.append(k)
-        scores.append(capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * em)
-        minority.append(em)
-    return label, picked, scores, minority
+        score = capability + rp.interview_noise_sd * interview.normal(key, *search) + bias * em
+        n, n_minority = n + 1, n_minority + int(em)
+        if best_k < 0 or score > best:
+            best_k, best = k, score
+    return label, n, n_minority, best_k, float(best)
