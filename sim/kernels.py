@@ -56,12 +56,14 @@ def interview(people, fields, h: int, need: int | None, group: tuple[float, floa
     found = [_field_numpy(people, rows, h, grade, need, w, w_free, free, group, home, other_region, h_score)
              for rows, grade, w, w_free, free, home in fields]
     rows = np.concatenate([r for r, _ in found]) if found else np.empty(0, dtype=np.int64)
-    field = np.repeat(np.arange(len(found)), [len(r) for r, _ in found])
-    first = np.sort(np.unique(rows, return_index=True)[1])   # someone in two fields applies once
-    rows, field = rows[first], field[first]
     if len(rows) == 0:
         return 0, -1, -1, -np.inf, 0
-    noise = ndtri(np.concatenate([u for _, u in found])[first])
+    field = np.repeat(np.arange(len(found)), [len(r) for r, _ in found])
+    u = np.concatenate([u for _, u in found])
+    if len({f[1] for f in fields}) < len(fields):   # fields of one grade may share people (added pools)
+        first = np.sort(np.unique(rows, return_index=True)[1])   # someone in two fields applies once
+        rows, field, u = rows[first], field[first], u[first]
+    noise = ndtri(u)
     em = people.ethnic_minority[rows]
     scores = people.capability[rows] + sd * noise + bias * em
     if reward:
