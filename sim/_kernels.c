@@ -79,7 +79,8 @@ typedef struct {   /* what the round found */
     Py_ssize_t n, n_minority, best_field;
     int64_t best_row;
     double best;
-    int64_t *seen;   /* the applicants so far: someone in two fields applies once */
+    int64_t *seen;   /* the applicants so far (someone in two fields applies once), room for capacity */
+    Py_ssize_t capacity;
 } Found;
 
 static int interview_field(const Round *r, PyObject *field, Py_ssize_t f, Found *out) {
@@ -88,6 +89,10 @@ static int interview_field(const Round *r, PyObject *field, Py_ssize_t f, Found 
     int grade, is_free, home;
     double w, w_free;
     Column rows_c;
+    if (!PyTuple_Check(field)) {
+        PyErr_SetString(PyExc_TypeError, "a field must be a tuple (rows, grade, w, w_free, free, home)");
+        return -1;
+    }
     if (!PyArg_ParseTuple(field, "Oiddpi", &o_rows, &grade, &w, &w_free, &is_free, &home)
         || column(o_rows, &rows_c, "rows", 'q', 8, 0) < 0)
         return -1;
@@ -114,6 +119,16 @@ static int interview_field(const Round *r, PyObject *field, Py_ssize_t f, Found 
             again = out->seen[k] == i;
         if (again)
             continue;
+        if (out->n == out->capacity) {
+            int64_t *more = PyMem_Realloc(out->seen, sizeof(int64_t) * 2 * out->capacity);
+            if (more == NULL) {
+                PyErr_NoMemory();
+                status = -1;
+                break;
+            }
+            out->seen = more;
+            out->capacity *= 2;
+        }
         out->seen[out->n++] = i;
         out->n_minority += r->minority[i] != 0;
         /* as numpy: capability + sd * noise + bias * minority (+ reward * credited) */
@@ -156,22 +171,15 @@ static PyObject *interview(PyObject *self, PyObject *args) {
     const char kinds[N_COLUMNS] = {'Q', 'b', 'b', 'i', '?', '?', 'b', 'd', '?'};
     const Py_ssize_t sizes[N_COLUMNS] = {8, 1, 1, 4, 1, 1, 1, 8, 1};
     Column c[N_COLUMNS];
-    Found out = {0, 0, -1, -1, -INFINITY, NULL};
+    Found out = {0, 0, -1, -1, -INFINITY, PyMem_Malloc(sizeof(int64_t) * 64), 64};
     int got = 0, status = -1;
-    for (; got < N_COLUMNS; got++)
-        if (column(PyTuple_GET_ITEM(o_columns, got), &c[got], names[got], kinds[got], sizes[got], 0) < 0)
-            break;
-    Py_ssize_t total = 0, count = PySequence_Fast_GET_SIZE(fields);
-    for (Py_ssize_t f = 0; got == N_COLUMNS && f < count && total >= 0; f++) {
-        PyObject *field = PySequence_Fast_GET_ITEM(fields, f);
-        Py_ssize_t k = PyTuple_Check(field) && PyTuple_GET_SIZE(field) ? PyObject_Length(PyTuple_GET_ITEM(field, 0)) : -1;
-        total = k < 0 ? -1 : total + k;
-    }
-    if (got == N_COLUMNS && total < 0 && !PyErr_Occurred())
-        PyErr_SetString(PyExc_TypeError, "a field must be a tuple (rows, grade, w, w_free, free, home)");
-    else if (got == N_COLUMNS && total >= 0 && (out.seen = PyMem_Malloc(sizeof(int64_t) * (total + 1))) == NULL)
+    if (out.seen == NULL)
         PyErr_NoMemory();
-    else if (got == N_COLUMNS && total >= 0) {
+    else
+        for (; got < N_COLUMNS; got++)
+            if (column(PyTuple_GET_ITEM(o_columns, got), &c[got], names[got], kinds[got], sizes[got], 0) < 0)
+                break;
+    if (got == N_COLUMNS) {
         r.keymix = c[KEYMIX].view.buf;
         r.available = c[AVAILABLE].view.buf;
         r.profession = c[PROFESSION].view.buf;
@@ -185,7 +193,7 @@ static PyObject *interview(PyObject *self, PyObject *args) {
         for (int k = 1; k < N_COLUMNS; k++)
             if (length(&c[k]) < r.people) r.people = length(&c[k]);
         status = 0;
-        for (Py_ssize_t f = 0; f < count && status == 0; f++)
+        for (Py_ssize_t f = 0; f < PySequence_Fast_GET_SIZE(fields) && status == 0; f++)
             status = interview_field(&r, PySequence_Fast_GET_ITEM(fields, f), f, &out);
     }
     PyMem_Free(out.seen);

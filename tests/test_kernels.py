@@ -155,6 +155,9 @@ def test_the_compiled_loop_refuses_wrong_types_and_rows_out_of_range():
         call(None, columns=(people.keymix,))
     with pytest.raises(TypeError, match="field"):
         call(None, field=[np.arange(3)])
+    # rows in two dimensions are read as all their items (a field's length is not what is read)
+    grid = np.arange(100, dtype=np.int64).reshape(5, 20)
+    assert call(grid) == call(grid.ravel()) and call(grid)[0] >= 2
     with pytest.raises(TypeError, match="capsule"):
         kernels._compiled.use_ndtri(object())
 
