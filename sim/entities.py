@@ -125,19 +125,19 @@ class People:
             return np.empty(0, dtype=np.int64)
         if self.n + count > self._cap:
             self._grow(self.n + count)
-        rows = np.arange(self.n, self.n + count)
+        new = slice(self.n, self.n + count)   # a slice: cheaper to assign than an index array
         for name, value in columns.items():
-            getattr(self, name)[rows] = value
+            getattr(self, name)[new] = value
         if "key" in columns:
-            self.keymix[rows] = premix(self.key[rows])
-        self.alive[rows] = True
+            self.keymix[new] = premix(self.key[new])
+        self.alive[new] = True
         self.n += count
-        self.refresh(rows)
-        return rows
+        self.refresh(new)
+        return np.arange(new.start, new.stop)
 
     def refresh(self, rows) -> None:
-        """Recompute ``available`` for ``rows`` after their alive, reserved, leaving, cadre or grade
-        changed: searches test one column instead of five. A cadre member is never available to an
+        """Recompute ``available`` for ``rows`` (a row, rows or a slice) after their alive, reserved,
+        leaving, cadre or grade changed: searches test one column instead of five. A cadre member is never available to an
         open search: the cadre deploys them."""
         if isinstance(rows, (int, np.integer)):
             r = int(rows)
