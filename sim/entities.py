@@ -128,7 +128,7 @@ class People:
         new = slice(self.n, self.n + count)   # a slice: cheaper to assign than an index array
         for name, value in columns.items():
             getattr(self, name)[new] = value
-        if "key" in columns:
+        if "key" in columns and "keymix" not in columns:
             self.keymix[new] = premix(self.key[new])
         self.alive[new] = True
         self.n += count
@@ -139,10 +139,9 @@ class People:
         """Recompute ``available`` for ``rows`` (a row, rows or a slice) after their alive, reserved,
         leaving, cadre or grade changed: searches test one column instead of five. A cadre member is never available to an
         open search: the cadre deploys them."""
-        if isinstance(rows, (int, np.integer)):
-            r = int(rows)
-            free = self.alive[r] and not self.reserved[r] and not self.leaving[r] and not self.cadre[r]
-            self.available[r] = self.grade[r] if free else -1
+        if type(rows) is int or isinstance(rows, np.integer):   # one person (~45,000 calls a run)
+            free = self.alive[rows] and not (self.reserved[rows] or self.leaving[rows] or self.cadre[rows])
+            self.available[rows] = self.grade[rows] if free else -1
             return
         free = self.alive[rows] & ~self.reserved[rows] & ~self.leaving[rows] & (self.cadre[rows] == 0)
         self.available[rows] = np.where(free, self.grade[rows], -1)

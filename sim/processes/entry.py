@@ -16,7 +16,7 @@ import numpy as np
 from ..decisions import Decisions
 from ..entities import GRADE, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE
 from ..params import ORIGINS
-from ..rng import key_of
+from ..rng import key_of, premix
 from .equality import entry_shares
 
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
@@ -29,21 +29,22 @@ ORG, FEMALE, ETHNICITY, CAPABILITY, PROFESSION_DRAW, AGE, ADDITIONAL, EXTRA = ra
 def traits(model, keys: np.ndarray, capability_mean: float, age_mean: float, profession: np.ndarray,
            org=None) -> dict[str, np.ndarray]:
     """The traits of the people with identities ``keys`` and professions ``profession`` (keyed
-    draws: the same in every scenario). Entrants join trusts in proportion to their size, unless
-    ``org`` names their trust."""
+    draws: the same in every scenario), with ``keymix``, the identities premixed for later draws.
+    Entrants join trusts in proportion to their size, unless ``org`` names their trust."""
     wf = model.params.workforce
     draw = model.streams.keyed("traits")
+    keymix = premix(keys)   # each identity mixed once for its five draws (the same numbers as draw(keys, …))
     if org is None:
-        org = np.minimum(np.searchsorted(model.org_weight, draw.uniform(keys, ORG)), len(model.orgs) - 1)
+        org = np.minimum(np.searchsorted(model.org_weight, draw.uniform(ORG, first=keymix)), len(model.orgs) - 1)
     org = np.broadcast_to(np.asarray(org, dtype=np.int64), keys.shape)
     region = model.org_region[org]
     women, minority = entry_shares(model)
-    age = np.maximum(18.0, age_mean + _age_sd(model) * draw.normal(keys, AGE))
+    age = np.maximum(18.0, age_mean + _age_sd(model) * draw.normal(AGE, first=keymix))
     return {"org": org, "region": region,
-            "female": draw.uniform(keys, FEMALE) < women[profession],
-            "ethnic_minority": draw.uniform(keys, ETHNICITY) < minority[profession, region],
-            "capability": capability_mean + wf.capability_sd * draw.normal(keys, CAPABILITY),
-            "born": model.env.now - age}
+            "female": draw.uniform(FEMALE, first=keymix) < women[profession],
+            "ethnic_minority": draw.uniform(ETHNICITY, first=keymix) < minority[profession, region],
+            "capability": capability_mean + wf.capability_sd * draw.normal(CAPABILITY, first=keymix),
+            "born": model.env.now - age, "keymix": keymix}
 
 
 def _age_sd(model) -> float:
