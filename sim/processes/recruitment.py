@@ -138,7 +138,9 @@ def search(model, post):
         mean = model.decide(Decisions.search_time, rp.search_years[level(post)] / a, post=post)
         wait = draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds)
         began = model.env.now
-        placed = (yield from model.place(post, wait)) if rounds == 1 else None
+        placed = None
+        if rounds == 1 and model.boards:   # talent boards may place someone while the first round runs
+            placed = yield from model.place(post, wait)
         if placed is not None:
             person, score, route, notice = placed
             break

@@ -87,11 +87,11 @@ def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, floa
     role = c.role[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
-    score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
+    score = people.appraisal.item(holder)   # Python floats: numpy scalars are slow one at a time
     z = score - c.ready if math.isfinite(score) else 0.0
     performance = math.exp(-c.appraisal_effect * z)
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
-    age = float(now - people.born[holder])
+    age = now - people.born.item(holder)
     rates = (c.retirement[bisect.bisect_right(AGE_BANDS, age)], c.leave_nhs * role * risk * leave * group,
              c.move_trust * role * risk, c.removed * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
