@@ -150,6 +150,8 @@ class Model:
     def decide(self, decision: Callable, value, **context):
         """Let active interventions adjust ``value`` at ``decision`` (a method of ``Decisions``), each
         at its current strength (``Intervention.decide``)."""
+        if not self._deciders:   # no intervention adjusts anything (~150,000 calls a baseline run)
+            return value
         name = decision.__name__
         deciders = self._deciders.get(name)
         if not deciders:
