@@ -58,13 +58,19 @@ def _code(codes: dict[str, int], text: str) -> int:
 
 
 def _codes(codes: dict[str, int], texts) -> np.ndarray:
-    """The code of each of ``texts``, new ones numbered in order of first appearance (as ``_code`` one
-    by one would, without a dict lookup for each of thousands of yearly leavers)."""
-    names, first, inverse = np.unique(np.asarray(texts, dtype=str), return_index=True, return_inverse=True)
-    of_name = np.empty(len(names), dtype=np.int64)
-    for i in np.argsort(first):
+    """The code of each of ``texts`` (an array of texts, or ``(names, index)`` standing for
+    ``names[index]``: no array of strings to build and sort), new ones numbered in order of first
+    appearance (as ``_code`` one by one would, without a dict lookup for each of thousands of
+    yearly leavers)."""
+    if isinstance(texts, tuple):
+        names, index = texts
+    else:
+        names, index = np.unique(np.asarray(texts, dtype=str), return_inverse=True)
+    present, first = np.unique(index, return_index=True)
+    of_name = np.zeros(len(names), dtype=np.int64)
+    for i in present[np.argsort(first)].tolist():
         of_name[i] = _code(codes, str(names[i]))
-    return of_name[inverse]
+    return of_name[index]
 
 
 class Recorder:
@@ -105,7 +111,8 @@ class Recorder:
         return triple
 
     def events_bulk(self, time, kind, persons, org=None, cause="", value=None):
-        """Record many events of one kind at once (e.g. a yearly cohort)."""
+        """Record many events of one kind at once (e.g. a yearly cohort). ``cause`` is one text for all,
+        a text for each, or ``(names, index)``: the i-th event's cause is ``names[index[i]]``."""
         n = len(persons)
         if n == 0:
             return
