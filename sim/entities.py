@@ -157,11 +157,12 @@ class People:
 
 def mean_score(scores: np.ndarray) -> np.ndarray:
     """Mean of each row's appraisal scores on record (NaN for none), from rows of ``People.scores``."""
-    missing = np.isnan(scores)
-    filled = np.where(missing, 0.0, scores)
-    total, count = filled[:, 0].copy(), (~missing[:, 0]).astype(np.int64)
-    for k in range(1, scores.shape[1]):   # column by column, the order np.nansum(axis=1) adds in, ≈15× faster
-        total += filled[:, k]
-        count += ~missing[:, k]
+    columns = scores.T   # a view per score: each step reads one column and makes 1-D temporaries only
+    present = ~np.isnan(columns[0])
+    total, count = np.where(present, columns[0], 0.0), present.astype(np.int64)
+    for column in columns[1:]:   # column by column, the order np.nansum(axis=1) adds in
+        present = ~np.isnan(column)
+        total += np.where(present, column, 0.0)
+        count += present
     with np.errstate(invalid="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
