@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..decisions import Decisions
-from ..entities import GRADE, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE
+from ..entities import GRADE, ORIGIN, PROFESSION, ROLE, SUBSTANTIVE, best_first
 from ..params import ORIGINS
 from ..rng import key_of, premix
 from .equality import entry_shares
@@ -281,8 +281,7 @@ def fill_senior_pool(model, year: int) -> None:
         return
     internal = int(round(gap * (1 - ep.external_senior_share)))
     ready = np.flatnonzero(alive & (grade == MIDDLE) & people.view("ready") & ~people.view("reserved"))
-    order = np.argsort(-people.appraisal[ready], kind="stable")
-    promoted = ready[order[:internal]]
+    promoted = ready[best_first(people.appraisal[ready], internal)]
     people.grade[promoted], people.grade_since[promoted], people.ready[promoted] = SENIOR, now, False
     people.refresh(promoted)
     people.additional_post[promoted] = False
