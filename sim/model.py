@@ -79,22 +79,21 @@ class Due(simpy.events.Event):
     """A timeout that calls ``action(model, *args)`` when it comes due (``Model.after``).
 
     The same place in SimPy's queue as a ``Timeout`` with that callback, without a closure and a
-    generic timeout for each of ~25,000 exits, departures and interims a run.
+    generic timeout for each of ~36,000 exits, departures, interims and appointments a run.
     """
 
     def __init__(self, model: "Model", delay: float, action: Callable, args: tuple):
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         self.env = model.env
-        self.callbacks = [self._due]
+        self.callbacks = [Due.call]   # SimPy calls it with the event: a plain function, no bound method
         self._value = None
         self._ok = True
-        self._call = (action, model, args)
+        self.model, self.action, self.args = model, action, args
         model.env.schedule(self, NORMAL, delay)
 
-    def _due(self, _event) -> None:
-        action, model, args = self._call
-        action(model, *args)
+    def call(self) -> None:
+        self.action(self.model, *self.args)
 
 
 class Model:
