@@ -137,8 +137,8 @@ class People:
 
     def refresh(self, rows) -> None:
         """Recompute ``available`` for ``rows`` (a row, rows or a slice) after their alive, reserved,
-        leaving, cadre or grade changed: searches test one column instead of five. A cadre member is never available to an
-        open search: the cadre deploys them."""
+        leaving, cadre or grade changed: searches test one column instead of five. A cadre member is
+        never available to an open search: the cadre deploys them."""
         if type(rows) is int or isinstance(rows, np.integer):   # one person (~45,000 calls a run)
             free = self.alive[rows] and not (self.reserved[rows] or self.leaving[rows] or self.cadre[rows])
             self.available[rows] = self.grade[rows] if free else -1
