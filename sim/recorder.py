@@ -58,13 +58,19 @@ def _code(codes: dict[str, int], text: str) -> int:
 
 
 def _codes(codes: dict[str, int], texts) -> np.ndarray:
-    """The code of each of ``texts``, new ones numbered in order of first appearance (as ``_code`` one
-    by one would, without a dict lookup for each of thousands of yearly leavers)."""
-    names, first, inverse = np.unique(np.asarray(texts, dtype=str), return_index=True, return_inverse=True)
-    of_name = np.empty(len(names), dtype=np.int64)
-    for i in np.argsort(first):
+    """The code of each of ``texts`` (an array of texts, or ``(names, index)`` standing for
+    ``names[index]``: no array of strings to build and sort), new ones numbered in order of first
+    appearance (as ``_code`` one by one would, without a dict lookup for each of thousands of
+    yearly leavers)."""
+    if isinstance(texts, tuple):
+        names, index = texts
+    else:
+        names, index = np.unique(np.asarray(texts, dtype=str), return_inverse=True)
+    present, first = np.unique(index, return_index=True)
+    of_name = np.zeros(len(names), dtype=np.int64)
+    for i in present[np.argsort(first)].tolist():
         of_name[i] = _code(codes, str(names[i]))
-    return of_name[inverse]
+    return of_name[index]
 
 
 class Recorder:
@@ -76,6 +82,9 @@ class Recorder:
         self._ev = {name: array(NUMBERS.get(name, "i")) for name in EVENT_COLUMNS}
         self._codes: dict[str, dict[str, int]] = {name: {} for name in TEXTS}
         self._appends = tuple(self._ev[name].append for name in EVENT_COLUMNS)   # ~100,000 calls a run
+        # (kind, role, cause) → their three codes: one lookup an event instead of three (a run has
+        # a few hundred distinct triples)
+        self._text_codes: dict[tuple[str, str, str], tuple[int, int, int]] = {}
         self._posts: list[pa.Table] = []   # one table a year
         self._post_fixed: tuple | None = None   # (count, first post, last post, id, org, role): _post_snapshot
         self._orgs: dict[str, list] = {name: [] for name in ORG_COLUMNS}   # a list per column, every year's rows
@@ -83,26 +92,39 @@ class Recorder:
 
     def event(self, time, kind, person=-1, org=-1, post=-1, role="", cause="", value=float("nan")):
         add_time, add_kind, add_person, add_org, add_post, add_role, add_cause, add_value = self._appends
-        kinds, roles, causes = self._codes.values()
+        texts = kind, role, cause
+        kind_code, role_code, cause_code = self._text_codes.get(texts) or self._new_texts(*texts)
         add_time(time)
-        add_kind(kinds.get(kind) or _code(kinds, kind))
+        add_kind(kind_code)
         add_person(person)
         add_org(org)
         add_post(post)
-        add_role(roles.get(role) or _code(roles, role))
-        add_cause(causes.get(cause) or _code(causes, cause))
+        add_role(role_code)
+        add_cause(cause_code)
         add_value(value)
 
+    def _new_texts(self, kind: str, role: str, cause: str) -> tuple[int, int, int]:
+        """The codes of a (kind, role, cause) not met before in ``event`` (each text may be new)."""
+        codes = self._codes
+        triple = self._text_codes[kind, role, cause] = (_code(codes["kind"], kind), _code(codes["role"], role),
+                                                        _code(codes["cause"], cause))
+        return triple
+
     def events_bulk(self, time, kind, persons, org=None, cause="", value=None):
-        """Record many events of one kind at once (e.g. a yearly cohort)."""
+        """Record many events of one kind at once (e.g. a yearly cohort). ``cause`` is one text for all,
+        a text for each, or ``(names, index)``: the i-th event's cause is ``names[index[i]]``."""
         n = len(persons)
         if n == 0:
             return
         ev, codes = self._ev, self._codes
 
-        def numbers(column, values):
-            ev[column].frombytes(np.ascontiguousarray(np.broadcast_to(
-                np.asarray(values, dtype=np.dtype(ev[column].typecode)), n)).tobytes())
+        def numbers(column, values):   # one value for all, or one each
+            values = np.asarray(values, dtype=ev[column].typecode)
+            if values.ndim == 0:
+                values = np.full(n, values)
+            elif values.shape != (n,):
+                raise ValueError(f"events_bulk: {column} has {values.shape} values for {n} events")
+            ev[column].frombytes(values.tobytes())
         numbers("time", time)
         numbers("kind", _code(codes["kind"], kind))
         numbers("person", persons)

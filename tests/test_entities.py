@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sim.entities import People, mean_score
+from sim.entities import People, best_first, mean_score
 
 
 def test_mean_score_is_the_mean_of_the_scores_on_record():
@@ -28,3 +28,16 @@ def test_record_scores_refreshes_the_appraisal_of_the_rows_given():
     people.scores[rows] = [[1.0, 3.0, np.nan], [np.nan] * 3, [2.0, 2.0, 5.0]]
     people.record_scores(rows[[0, 2]])
     assert np.array_equal(people.appraisal[:3], [2.0, np.nan, 3.0], equal_nan=True)
+
+
+def test_best_first_is_the_head_of_a_stable_sort_ties_and_missing_scores_included():
+    # promotion and programme places go to the best appraised, ties to the earlier row: the partial
+    # sort must pick and order exactly as the full stable sort did
+    rng = np.random.default_rng(11)
+    tied = np.round(rng.normal(size=5000), 1)   # ~60 distinct values: many ties at every cut
+    with_nan = tied.copy()
+    with_nan[rng.random(5000) < 0.05] = np.nan
+    for values in (tied, with_nan, rng.normal(size=300), np.array([]), -0.0 * np.ones(4)):
+        for k in (0, 1, 7, len(values) // 3, len(values) - 1, len(values), len(values) + 5):
+            expected = np.argsort(-values, kind="stable")[:max(k, 0)]
+            assert np.array_equal(best_first(values, k), expected), (len(values), k)

@@ -16,6 +16,20 @@ def test_texts_are_coded_in_order_of_first_appearance_single_or_in_bulk():
     assert ev.column("person").to_pylist() == [1, 2, 3, 4, 5, 6]
 
 
+def test_bulk_causes_given_as_names_and_index_are_coded_as_the_texts_would_be():
+    texts = np.array(["moved", "retire", "leave_nhs", "moved"])
+    names_and_index = (("leave_nhs", "moved", "retire"), np.array([1, 2, 0, 1]))
+    tables = []
+    for cause in (texts, names_and_index):
+        rec = Recorder()
+        rec.event(1.0, "exit", person=1, cause="retire", value=0.0)
+        rec.events_bulk(2.0, "exit", np.array([2, 3, 4, 5]), cause=cause, value=1.0)
+        tables.append(rec.events_table())
+    assert tables[1].column("cause").to_pylist() == ["retire", "moved", "retire", "leave_nhs", "moved"]
+    assert tables[1].column("cause").chunk(0).dictionary.to_pylist() == ["retire", "moved", "leave_nhs"]
+    assert tables[0].equals(tables[1])
+
+
 # -- yearly snapshots: built from columns, the same tables as built row by row ----------------------
 def _snapshot_row_by_row(year, orgs, posts, people):
     """The snapshot as it was built before it was made faster: a tuple per post and per trust, the

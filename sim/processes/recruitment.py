@@ -123,7 +123,7 @@ def _interim_starts(model, post) -> None:
 
 # -- searches ---------------------------------------------------------------------------------------
 def search(model, post):
-    """Search rounds until someone appointable accepts, then wait for them to start. While the first
+    """Search rounds until someone appointable accepts, whose start is then scheduled. While the first
     round runs, talent boards may approach their nominees (``model.place``): an acceptance ends it."""
     rp = model.params.recruitment
     draw = model.streams.keyed("recruitment.search")
@@ -138,7 +138,9 @@ def search(model, post):
         mean = model.decide(Decisions.search_time, rp.search_years[level(post)] / a, post=post)
         wait = draw.gamma(rp.search_shape, mean / rp.search_shape, post.id, post.succession, rounds)
         began = model.env.now
-        placed = (yield from model.place(post, wait)) if rounds == 1 else None
+        placed = None
+        if rounds == 1 and model.boards:   # talent boards may place someone while the first round runs
+            placed = yield from model.place(post, wait)
         if placed is not None:
             person, score, route, notice = placed
             break
@@ -162,8 +164,9 @@ def search(model, post):
     own = people.post[person]
     if own >= 0:
         model.start_exit(model.posts[own], "move_trust", abrupt=False, notice=notice)
-    yield model.env.timeout(start - now)
-    appoint(model, post, person, route)
+    # the search is over: the appointee starts after their notice (a delayed call, cheaper than
+    # keeping this process waiting; the same place in the queue as a timeout)
+    model.after(start - now, appoint, post, person, route)
 
 
 def appoint(model, post, person: int, route: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..decisions import Decisions
-from ..entities import GRADE
+from ..entities import GRADE, best_first
 
 
 MAX_PROGRAMMES = 15  # one bit each in People.programmes (int16)
@@ -58,7 +58,7 @@ def run_programmes(model, year: int) -> None:
                 < prog.apply_rate
             rows, eligible = rows[apply], eligible[apply]
         score = people.appraisal[rows]
-        order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")[: int(prog.capacity)]
+        order = best_first(np.nan_to_num(score, nan=-np.inf), int(prog.capacity))
         chosen = rows[order]
         free[eligible[order]] = False
         people.in_programme[chosen] = idx

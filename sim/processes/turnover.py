@@ -25,6 +25,7 @@ from . import equality
 TRAINEE, MIDDLE, SENIOR = GRADE["graduate_trainee"], GRADE["middle_manager"], GRADE["senior_manager"]
 DIRECTOR = GRADE["executive_director"]
 AGE_BANDS = (50.0, 55.0, 60.0, 65.0)   # lower edges of 50_to_54, 55_to_59, 60_to_64, 65_and_over
+FEEDER_CAUSES = ("no_executive_post", "retire", "leave_nhs")   # why feeder-grade staff leave
 
 
 def retirement_rate(model, age):
@@ -87,11 +88,11 @@ def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, floa
     role = c.role[post.role]
     # weaker appraisals, higher removal risk; measured against a fixed reference (the directors'
     # readiness threshold), not this year's executives, so one trust's change moves no one else's risk
-    score = float(people.appraisal[holder])   # Python floats: numpy scalars are slow one at a time
+    score = people.appraisal.item(holder)   # Python floats: numpy scalars are slow one at a time
     z = score - c.ready if math.isfinite(score) else 0.0
     performance = math.exp(-c.appraisal_effect * z)
     group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
-    age = float(now - people.born[holder])
+    age = now - people.born.item(holder)
     rates = (c.retirement[bisect.bisect_right(AGE_BANDS, age)], c.leave_nhs * role * risk * leave * group,
              c.move_trust * role * risk, c.removed * role * risk * leave * performance)
     return model.decide(Decisions.exit_hazards, rates, post=post, org=org)
@@ -137,7 +138,7 @@ def schedule_exits(model, posts, until: float) -> None:
     if len(held) < BATCH:   # an appointment's holder, a trust's leaders: one at a time (the same draws)
         key = model.people.key
         for post in held:
-            u_time, u_cause, u_abrupt = draw.uniforms(3, int(key[post.holder]), post.id, moment)
+            u_time, u_cause, u_abrupt = draw.uniforms(3, key.item(post.holder), post.id, moment)
             _draw_exit(model, post, _hazards(model, post, c, now), u_time, u_cause, u_abrupt, now, until, c)
         return
     keys = model.people.key[[p.holder for p in held]]
@@ -241,6 +242,6 @@ def feeder_leavers(model, year: int) -> None:
     rows = live[leaving]
     people.alive[rows] = False
     people.refresh(rows)
-    causes = np.where(unplaced[leaving], "no_executive_post", np.where(retired, "retire", "leave_nhs"))
-    model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=causes,
+    cause = np.where(unplaced[leaving], 0, np.where(retired, 1, 2))   # of FEEDER_CAUSES
+    model.recorder.events_bulk(now, "exit", rows, org=people.org[rows], cause=(FEEDER_CAUSES, cause),
                                value=people.grade[rows].astype(float))
