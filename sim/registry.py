@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 LOWER, HIGHER, NEITHER = "lower", "higher", None   # which way is better; NEITHER: no value judgement
 RATIO, MEDIAN, WINDOW = "ratio", "median", "window"
@@ -145,8 +146,9 @@ def measure(*, unit: str, better, label: str, groups, reduce: str, headline: dic
 def _mask(mask, n: int) -> np.ndarray:
     if mask is None:
         return np.ones(n, dtype=bool)
-    return np.asarray(pd.Series(mask).fillna(False), dtype=bool) if isinstance(mask, pd.Series) \
-        else np.asarray(mask, dtype=bool)
+    if isinstance(mask, pd.Series):   # a missing flag is False; a plain boolean Series has none to fill
+        return mask.to_numpy() if mask.dtype == bool else np.asarray(mask.fillna(False), dtype=bool)
+    return np.asarray(mask, dtype=bool)
 
 
 def _observations(year, num, den, group) -> pd.DataFrame:
@@ -175,21 +177,36 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     sums = (_sums_by_membership(index, len(years), num, den, list(masks.values()))
             if 1 < len(masks) <= MEMBERSHIP_GROUPS and _small_counts(num) and _small_counts(den) else None)
     whole = sums is not None or bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
+    fractions = None if whole else _compensated_sums(year, num, den, list(masks.values()))
     parts = []
     for g, (name, m) in enumerate(masks.items()):
         if sums is not None:
             group_sums = (years, sums[0][:, g], sums[1][:, g])
         elif whole:  # counts: exact in any order, and bincount is much faster than groupby
             group_sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
-        else:  # pandas' compensated sums, so means equal pandas' own .mean() to the last bit
-            by_year = pd.DataFrame({"num": num[m], "den": den[m]}).groupby(year[m]).sum()
-            group_sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
+        else:
+            group_sums = fractions[g]
         kept = group_sums[2] != 0
         parts.append([a[kept] for a in group_sums] + [np.full(kept.sum(), name, dtype=object)])
     return _observations(*(np.concatenate(column) for column in zip(*parts)))
 
 
 MEMBERSHIP_GROUPS = 10   # up to 2^10 membership patterns a year
+
+
+def _compensated_sums(year: np.ndarray, num: np.ndarray, den: np.ndarray,
+                      masks: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(years, Σnum, Σden) of each group, the years it has rows in, by pandas' compensated sums, so
+    means equal pandas' own .mean() to the last bit: one groupby over every group's rows, each
+    group's in their order (what a groupby per group would add, in the same order)."""
+    rows = [np.flatnonzero(m) for m in masks]
+    at = np.concatenate(rows)
+    by = pd.DataFrame({"group": np.repeat(np.arange(len(masks)), [len(r) for r in rows]), "year": year[at],
+                       "num": num[at], "den": den[at]}).groupby(["group", "year"]).sum()
+    group, years = (by.index.get_level_values(level).to_numpy() for level in ("group", "year"))
+    bounds = np.searchsorted(group, np.arange(len(masks) + 1))
+    num_sums, den_sums = by.num.to_numpy(), by.den.to_numpy()
+    return [(years[lo:hi], num_sums[lo:hi], den_sums[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def _small_counts(values: np.ndarray) -> bool:
@@ -234,42 +251,69 @@ def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None
 
 def samples(year, x, groups: dict | None = None) -> pd.DataFrame:
     """MEDIAN observations: every row's ``x``, in each group whose mask holds."""
-    frame = pd.DataFrame({"year": np.asarray(year), "x": np.asarray(x, dtype=float)})
-    return pd.concat([frame[_mask(mask, len(frame))].assign(group=name)
-                      for name, mask in (groups or {"all": None}).items()], ignore_index=True)
+    year, x = np.asarray(year), np.asarray(x, dtype=float)
+    rows = [np.flatnonzero(_mask(mask, len(year))) for mask in (groups or {"all": None}).values()]
+    at = np.concatenate(rows)
+    # the group names taken in Arrow: a string object per row would cost more than all the rest
+    group = pa.array(list(groups or ["all"]), pa.string()).take(np.repeat(np.arange(len(rows)), [len(r) for r in rows]))
+    return pd.DataFrame({"year": year[at], "x": x[at], "group": pd.array(group, dtype="str")})
 
 
 # -- reducing observations ----------------------------------------------------------------------
-def _group_order(m: Measure, observed: pd.Series) -> list[str]:
-    return list(dict.fromkeys([*m.fixed_groups, *pd.unique(observed)]))
+def _group_order(m: Measure, observed: list[str]) -> list[str]:
+    return list(dict.fromkeys([*m.fixed_groups, *observed]))
 
 
 def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, float]]:
     """(measure, group, year, value) rows: one per group and year (NaN where nothing was observed);
     a WINDOW measure gives one row per group with year −1."""
     if m.reduce == WINDOW:
-        values = dict(zip(obs.group, obs.value))
-        return [(m.name, g, -1, float(values.get(g, np.nan))) for g in _group_order(m, obs.group)]
+        labels = obs["group"].tolist()
+        values = dict(zip(labels, obs["value"].tolist()))
+        return [(m.name, g, -1, float(values.get(g, np.nan))) for g in _group_order(m, labels)]
     years = np.asarray(years)
-    groups = _group_order(m, obs.group)
-    if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
-        # each row's group number by a dict (pd.Categorical costs more than the sums on tables this small)
+    if m.reduce == RATIO:   # a row per group and year: plain strings and a dict beat pandas on tables this small
+        labels = obs["group"].tolist()
+        groups = _group_order(m, labels)
         number = {group: i for i, group in enumerate(groups)}
-        g = np.array([number[group] for group in obs["group"].tolist()], dtype=np.int64)
-        y = obs["year"].to_numpy() - years[0]
-        keep = (y >= 0) & (y < len(years))
-        cell = g[keep] * len(years) + y[keep]
-        size = len(groups) * len(years)
+        g = np.array([number[group] for group in labels], dtype=np.int64)
+    else:   # a row per sample (tens of thousands): each distinct group once
+        codes, labels = pd.factorize(obs["group"])
+        groups = _group_order(m, labels.tolist())
+        g = np.array([groups.index(group) for group in labels], dtype=np.int64)[codes]
+    # each row's cell (group, year) of the groups × years table; rows of other years are left out
+    y = obs["year"].to_numpy() - years[0]
+    keep = (y >= 0) & (y < len(years))
+    cell = g[keep] * len(years) + y[keep]
+    size = len(groups) * len(years)
+    if m.reduce == RATIO:
         num = np.bincount(cell, obs["num"].to_numpy(dtype=float)[keep], size)
         den = np.bincount(cell, obs["den"].to_numpy(dtype=float)[keep], size)
         with np.errstate(divide="ignore", invalid="ignore"):
-            values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan).reshape(len(groups), len(years))
-    elif len(obs):
-        medians = obs.groupby(["group", "year"], sort=False).x.median()
-        values = medians.unstack("group").reindex(index=years, columns=groups).to_numpy().T
+            values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
     else:
-        values = np.full((len(groups), len(years)), np.nan)
-    return [(m.name, g, int(y), float(v)) for g, row in zip(groups, values) for y, v in zip(years, row)]
+        values = _medians(cell, obs["x"].to_numpy(dtype=float)[keep], size)
+    return [(m.name, g, int(y), float(v))
+            for g, row in zip(groups, values.reshape(len(groups), len(years))) for y, v in zip(years, row)]
+
+
+def _medians(cell: np.ndarray, x: np.ndarray, size: int) -> np.ndarray:
+    """The median of the x of each cell 0 … size−1, NaN ones left out (NaN for a cell without any),
+    as pandas' groupby median gives it: the middle value, or the mean of the two middle ones. (Of a
+    −0 and a +0, which pandas returns is its own choice; the samples of the MEDIAN measures are
+    times and ages, never −0.)"""
+    known = ~np.isnan(x)
+    cell, x = cell[known], x[known]
+    # the samples cell by cell: numpy's stable sort of 16-bit integers is a radix sort
+    by_cell = x[np.argsort(cell.astype(np.int16) if size <= 2 ** 15 else cell, kind="stable")]
+    count = np.bincount(cell, minlength=size)
+    start = np.cumsum(count) - count
+    out = np.full(size, np.nan)
+    for c in np.flatnonzero(count):   # a few dozen cells
+        n, half = count[c], count[c] // 2
+        middle = np.partition(by_cell[start[c]:start[c] + n], [half - 1, half] if n % 2 == 0 else half)
+        out[c] = middle[half] if n % 2 else (middle[half - 1] + middle[half]) / 2
+    return out
 
 
 def pooled(m: Measure, obs: pd.DataFrame, group: str) -> float:

@@ -240,3 +240,24 @@ def test_ratio_sums_every_group_as_group_by_group_counts_do(seed):
         assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy(), equal_nan=True)
         assert np.array_equal(np.signbit(got[column].to_numpy(dtype=float)),
                               np.signbit(expected[column].to_numpy(dtype=float)))   # no −0 for 0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_yearly_medians_are_pandas_groupby_medians(seed):
+    """``registry.yearly`` takes MEDIAN values cell by cell in numpy: they must be what pandas'
+    groupby median gives, NaN samples left out and NaN for a cell without any."""
+    from sim.registry import yearly
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    years = np.arange(2010, 2016)
+    x = np.round(rng.normal(50, 10, n), int(rng.integers(0, 3)))   # rounded: ties and even counts
+    x[rng.random(n) < 0.1] = np.nan
+    obs = pd.DataFrame({"year": rng.integers(2008, 2017, n), "x": x,
+                        "group": rng.choice(["all", "chief_executive", "other"], n)})
+    m = measures.REGISTRY["executive_age"]
+    got = {(g, y): v for _, g, y, v in yearly(m, obs, years)}
+    expected = obs.groupby(["group", "year"]).x.median()
+    for (g, y), v in got.items():
+        want = expected.get((g, y), np.nan)
+        assert (np.isnan(v) and np.isnan(want)) or v == want, (g, y)
+    assert set(got) == {(g, int(y)) for g in {"all", "chief_executive", *obs.group} for y in years}
