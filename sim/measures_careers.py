@@ -22,8 +22,7 @@ EPS = 1e-9
 def placement_share(run: Tables, period: Period) -> pd.DataFrame:
     """Appointments in the year at trusts challenged at that moment (rated inadequate or in special
     measures) whose appointee a talent board or a central cadre placed (route ``placement``)."""
-    ev = run.events_in(period)
-    app = ev[ev.kind == "appointment"]
+    app = run.events_of("appointment", period)
     app = app[run.challenged_at(app.org, app.time)]
     return ratio(app.year, app.cause == "placement")
 
@@ -33,8 +32,7 @@ def placement_share(run: Tables, period: Period) -> pd.DataFrame:
 def placement_acceptance(run: Tables, period: Period) -> pd.DataFrame:
     """Approaches to nominees in the year that were accepted, of all approaches made by talent boards
     and central cadres; all boards, and each board (the intervention's name)."""
-    ev = run.events_in(period)
-    ap = ev[ev.kind == "approach"]
+    ap = run.events_of("approach", period)
     boards = sorted(str(b) for b in ap.cause.unique())
     return ratio(ap.year, ap.value, groups={"all": None, **{b: (ap.cause == b).to_numpy() for b in boards}})
 
@@ -52,8 +50,7 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
     left = sp[sp.observed & (sp.stop >= period.start) & (sp.stop < period.end)
               & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
     left = left.assign(row=np.arange(len(left)))
-    ev = run.events
-    credits = ev.loc[ev.kind == "career_credit", ["person", "post", "time"]]
+    credits = run.events_of("career_credit")[["person", "post", "time"]]
     spans = left[["row", "person", "post", "start", "stop"]].merge(credits, on=["person", "post"])
     credited = np.zeros(len(left), dtype=bool)
     credited[spans.row[(spans.time >= spans.start - EPS) & (spans.time <= spans.stop + EPS)].unique()] = True
@@ -68,8 +65,7 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
 def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndarray:
     """Rows of ``left`` whose holder, within ``within_years`` of leaving, became a chief executive
     after a director post or took a post at a larger trust at the same level or higher."""
-    ev = run.events
-    app = ev.loc[ev.kind == "appointment", ["time", "person", "org", "role"]]
+    app = run.events_of("appointment")[["time", "person", "org", "role"]]
     later = left[["row", "person", "org", "role", "stop"]].merge(app, on="person", suffixes=("", "_next"))
     later = later[(later.time >= later.stop - EPS) & (later.time <= later.stop + within_years + EPS)]
     size = (run.organisations.groupby("org")["size"].first() if "size" in run.organisations

@@ -62,8 +62,7 @@ def executives_aged_55_plus(run: Tables, period: Period) -> pd.DataFrame | None:
          groups=("all",), reduce=RATIO)
 def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
     """Departures of substantive executives from their posts in the year that were retirements."""
-    ev = run.events_in(period)
-    dep = ev[ev.kind == "departure"]
+    dep = run.events_of("departure", period)
     return ratio(dep.year, dep.cause == "retire")
 
 
@@ -72,8 +71,8 @@ def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
 def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
     """Executives removed in the year because their trust entered special measures or was newly
     rated inadequate (over several years: the mean a year)."""
-    ev = run.events_in(period)
-    dep = ev[(ev.kind == "departure") & (ev.cause == "removed_after_inspection")]
+    dep = run.events_of("departure", period)
+    dep = dep[dep.cause == "removed_after_inspection"]
     wide = pd.DataFrame({"all": dep.groupby("year").size(),
                          "chief_executive": dep[dep.role == "chief_executive"].groupby("year").size()})
     return totals(wide, period.years)
@@ -84,10 +83,9 @@ def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
 def recycled_appointments(run: Tables, period: Period) -> pd.DataFrame:
     """Executive appointments in the year of someone removed from an executive post earlier in the
     run (Smith 2015: ineffective leaders moved between organisations)."""
-    ev = run.events
-    removed = ev[(ev.kind == "departure") & ev.cause.isin(["removed", "removed_after_inspection"])]
+    removed = run.events_of("departure")
+    removed = removed[removed.cause.isin(["removed", "removed_after_inspection"])]
     first_removal = removed.groupby("person").time.min()
-    app = run.events_in(period)
-    app = app[app.kind == "appointment"]
+    app = run.events_of("appointment", period)
     before = first_removal.reindex(app.person).to_numpy() < app.time.to_numpy()  # NaN (never) is False
     return ratio(app.year, before)

@@ -7,6 +7,7 @@ its place in the registry's order).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .measures_groups import EPS
@@ -60,11 +61,10 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     entering; an exit at exactly the anniversary counts as leaving, because feeder leavers are
     drawn at each 1 January tick. Entrants whose anniversary tick falls after the end of the run
     are left out (their follow-up is incomplete)."""
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "entry") & (entries.cause == "graduate_scheme")]
+    entries = run.events_of("entry", period)
+    entries = entries[entries.cause == "graduate_scheme"]
     entries = entries[entries.time + within_years + EPS < run.end]
-    ev = run.events
-    exits = ev[ev.kind == "exit"]   # (then the entrants among them: isin over the exits, not the whole log)
-    first_exit = exits[exits.person.isin(entries.person)].groupby("person").time.min()
+    exits = run.events_of("exit")
+    first_exit = exits[np.isin(exits.person.to_numpy(), entries.person.to_numpy())].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained

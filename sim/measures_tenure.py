@@ -100,8 +100,8 @@ def exec_posts(run: Tables, period: Period, cohort_year: int | None = None) -> p
 
 
 def _turnover(run: Tables, period: Period, role: str | None, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
-    ev = run.events_in(period)
-    dep = _of_role(ev[(ev.kind == "departure") & ~ev.cause.isin(exclude)], role)
+    dep = run.events_of("departure", period)
+    dep = _of_role(dep[~dep.cause.isin(exclude)], role)
     posts = _of_role(run.snapshots(run.posts, period), role)
     return per_year(dep.groupby("year").size(), period.years, den=posts.groupby("year").size())
 

@@ -51,8 +51,7 @@ def special_measures_years(run: Tables, period: Period, entered_from: float | No
     """Mean length of the special-measures spells that ended in the year; optionally only spells
     that began at or after ``entered_from`` (a decimal year), as when a regime began mid-period
     and no earlier spell could be counted."""
-    ev = run.events_in(period)
-    exits = ev[ev.kind == "special_measures_exit"]
+    exits = run.events_of("special_measures_exit", period)
     if entered_from is not None:
         exits = exits[exits.time - exits.value >= entered_from - EPS]
     return ratio(exits.year, exits.value)
@@ -75,8 +74,7 @@ def recently_appointed(run: Tables, period: Period, within_years: float = 1.0) -
 def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
     """Inspections in the year of a trust already rated that improved or worsened its overall rating
     (CQC State of Care: 13 of 37 acute trusts re-inspected to end-2016 improved, 4 worsened)."""
-    ev = run.events_in(period)
-    insp = ev[ev.kind == "inspection"]
+    insp = run.events_of("inspection", period)
     before = insp.cause.astype(str).map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)
     after = insp.value.to_numpy(dtype=float)
     return pd.concat([ratio(insp.year, after < before).assign(group="improved"),
@@ -88,10 +86,9 @@ def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
 def special_measures_left_within_a_year(run: Tables, period: Period) -> pd.DataFrame:
     """Special-measures spells that began in the year and ended within twelve months (spells whose
     first year is not over by the end of the run are left out) — HSJ 2017: 5 of 27 trusts."""
-    ev = run.events
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + 1.0 <= run.end)]
-    exits = ev[ev.kind == "special_measures_exit"]
+    entries = run.events_of("special_measures_entry", period)
+    entries = entries[entries.time + 1.0 <= run.end]
+    exits = run.events_of("special_measures_exit")
     exit_org, exit_time = exits.org.to_numpy(), exits.time.to_numpy()
     left = []
     for org, time in zip(entries.org.tolist(), entries.time.tolist()):   # numpy, not pandas, for each entry
@@ -106,10 +103,10 @@ def ceo_left_after_special_measures(run: Tables, period: Period, within_years: f
     """Entries into special measures in the year after which the trust's chief executive left their
     post (for any reason) within ``within_years`` (default seven months; HSJ 2014: 5 of the 14
     trusts in special measures replaced their chief executive within seven months)."""
-    ev = run.events
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + within_years <= run.end)]
-    gone = ev[(ev.kind == "departure") & (ev.role == "chief_executive")]
+    entries = run.events_of("special_measures_entry", period)
+    entries = entries[entries.time + within_years <= run.end]
+    gone = run.events_of("departure")
+    gone = gone[gone.role == "chief_executive"]
     gone_org, gone_time = gone.org.to_numpy(), gone.time.to_numpy()
     left = [bool(((gone_org == org) & (gone_time >= time) & (gone_time <= time + within_years)).any())
             for org, time in zip(entries.org.tolist(), entries.time.tolist())]   # numpy, not pandas, for each entry

@@ -94,6 +94,14 @@ class Tables:
             return ev.assign(year=np.floor(ev.time).astype(int))
         return self._cached(("events", period), make)
 
+    def events_of(self, kind: str, period: Period | None = None) -> pd.DataFrame:
+        """Events of one ``kind``, in log order: the whole log, or those in ``period`` (with their
+        calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
+        def make():
+            ev = self.events if period is None else self.events_in(period)
+            return ev[ev.kind == kind]
+        return self._cached(("kind", kind, period), make)
+
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
         """Post snapshots with the trust's rating and special-measures flag in the same snapshot."""
@@ -115,11 +123,10 @@ class Tables:
         and stop. A spell ends at an appointment (whose value is the spell's length); one still open
         when the log ends runs from the post's last departure to ``end``."""
         def make():
-            ev = self.events
-            app = ev[ev.kind == "appointment"]
+            app = self.events_of("appointment")
             closed = app[app.value > 0]
             last_app = app.groupby("post").time.max()
-            dep = ev[ev.kind == "departure"]
+            dep = self.events_of("departure")
             last_dep = dep.groupby("post").agg(time=("time", "max"), org=("org", "first"))
             # a handover departs and appoints at one instant: strictly later departures are still open
             still_open = last_dep[last_dep.time > last_app.reindex(last_dep.index).fillna(-np.inf)]
@@ -138,7 +145,15 @@ class Tables:
     def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
         """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
         by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
-        return by_person.reindex(persons.to_numpy()).to_numpy()
+        ids = persons.to_numpy()
+        if self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person))):
+            return by_person.iloc[ids].to_numpy()   # person i is row i: taken by position, no lookup
+        return by_person.reindex(ids).to_numpy()
+
+    @cached_property
+    def _people_by_row(self) -> bool:
+        """Whether person i is row i of the people table (as the recorder writes it)."""
+        return bool(np.array_equal(self.people["person"].to_numpy(), np.arange(len(self.people))))
 
     def challenged_at(self, org, time) -> np.ndarray:
         """Whether trust ``org`` was challenged (rated inadequate or in special measures) at ``time``,

@@ -261,3 +261,28 @@ def test_yearly_medians_are_pandas_groupby_medians(seed):
         want = expected.get((g, y), np.nan)
         assert (np.isnan(v) and np.isnan(want)) or v == want, (g, y)
     assert set(got) == {(g, int(y)) for g in {"all", "chief_executive", *obs.group} for y in years}
+
+
+@pytest.mark.parametrize("numbered_by_row", [True, False])
+def test_person_column_reads_each_person_whether_or_not_person_i_is_row_i(numbered_by_row):
+    ids = [0, 1, 2, 3] if numbered_by_row else [3, 0, 7, 1]
+    people = pd.DataFrame({"person": ids, "born": [1960.0, 1970.0, 1980.0, 1990.0],
+                           "origin": pd.Categorical(["external", "graduate_scheme", "external", "clinician"])})
+    run = Tables(_events([]), pd.DataFrame(), pd.DataFrame(), people=people)
+    born = dict(zip(ids, people.born))
+    persons = pd.Series([3, 1, 1, 0])
+    assert list(run.person_column(persons, "born")) == [born[p] for p in persons]
+    origin = dict(zip(ids, people.origin))
+    assert list(run.origin(persons)) == [origin[p] for p in persons]
+    missing = run.person_column(pd.Series([1, 99, -1]), "born")   # not in the table: NaN
+    assert missing[0] == born[1] and np.isnan(missing[1:]).all()
+
+
+def test_events_of_a_kind_are_the_log_filtered_in_log_order():
+    ev = _events([(2019.5, "entry", 1, 0, -1, "", "", 0.0), (2020.2, "exit", 1, 0, -1, "", "", 1.0),
+                  (2020.5, "entry", 2, 0, -1, "", "", 0.0), (2021.0, "entry", 3, 0, -1, "", "", 0.0)])
+    run = Tables(ev, pd.DataFrame(columns=["year"]), pd.DataFrame(columns=["year"]))
+    assert list(run.events_of("entry").person) == [1, 2, 3]
+    in_2020 = run.events_of("entry", Period(2020, 2020))
+    assert list(in_2020.person) == [2] and list(in_2020.year) == [2020]
+    assert run.events_of("exit", Period(2021, 2021)).empty
