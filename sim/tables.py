@@ -159,27 +159,34 @@ class Tables:
         """Whether trust ``org`` was challenged (rated inadequate or in special measures) at ``time``,
         element by element, after every inspection and special-measures event up to and including
         that moment; before its first inspection in the log a trust counts as not challenged."""
-        changes = self._cached("challenge_changes", self._challenge_changes)
-        query = pd.DataFrame({"time": np.asarray(time, dtype=float), "org": np.asarray(org, dtype=np.int64)})
-        query["row"] = np.arange(len(query))
-        query = query.sort_values("time", kind="stable")
-        found = pd.merge_asof(query, changes, on="time", by="org", direction="backward", allow_exact_matches=True)
-        out = np.zeros(len(query), dtype=bool)
-        out[found.row.to_numpy()] = found.challenged.fillna(False).to_numpy(dtype=bool)
+        trust, when, after = self._cached("challenge_changes", self._challenge_changes)
+        org, time = np.asarray(org, dtype=np.int64), np.asarray(time, dtype=float)
+        # the changes and the queries in one order (trust, then time, a change before a query at the
+        # same moment); the changes are in that order already, so the latest change so far is a running max
+        is_query = np.repeat([False, True], [len(trust), len(org)])
+        order = np.lexsort((is_query, np.concatenate([when, time]), np.concatenate([trust, org])))
+        latest = np.maximum.accumulate(np.where(is_query[order], -1, order))[is_query[order]]
+        query = order[is_query[order]] - len(trust)
+        found = latest >= 0
+        found[found] = trust[latest[found]] == org[query[found]]   # a change of the same trust
+        out = np.zeros(len(org), dtype=bool)
+        out[query[found]] = after[latest[found]]
         return out
 
-    def _challenge_changes(self) -> pd.DataFrame:
-        ev = self.events[self.events.kind.isin(["inspection", "special_measures_entry", "special_measures_exit"])]
-        kind = ev.kind.astype(str).to_numpy()
-        frame = pd.DataFrame({
-            "time": ev.time.to_numpy(dtype=float), "org": ev.org.to_numpy(dtype=np.int64),
-            "rating": np.where(kind == "inspection", ev.value.to_numpy(dtype=float), np.nan),
-            "sm": np.where(kind == "special_measures_entry", 1.0,
-                           np.where(kind == "special_measures_exit", 0.0, np.nan)),
-        })
-        frame[["rating", "sm"]] = frame.groupby("org")[["rating", "sm"]].ffill()
-        frame["challenged"] = challenged(frame.rating, frame.sm == 1.0)
-        return frame[["time", "org", "challenged"]].sort_values("time", kind="stable")
+    def _challenge_changes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each inspection and special-measures event as trust, time and whether the trust is challenged
+        after it (its latest rating and special-measures flag in log order), sorted by trust and
+        time, events at one moment in log order."""
+        ev = self.events
+        inspection, entry, leaving = ((ev.kind == k).to_numpy()
+                                      for k in ("inspection", "special_measures_entry", "special_measures_exit"))
+        rows = np.flatnonzero(inspection | entry | leaving)
+        trust = ev.org.to_numpy(dtype=np.int64)[rows]
+        rating = _forward_filled(np.where(inspection[rows], ev.value.to_numpy(dtype=float)[rows], np.nan), trust)
+        sm = _forward_filled(np.where(entry[rows], 1.0, np.where(leaving[rows], 0.0, np.nan)), trust)
+        when = ev.time.to_numpy(dtype=float)[rows]
+        order = np.lexsort((when, trust))
+        return trust[order], when[order], challenged(rating, sm == 1.0)[order]
 
     def origin(self, persons: pd.Series) -> np.ndarray:
         """Each person's origin route, from the people table."""
@@ -198,3 +205,16 @@ class Tables:
             flags = [c for c in ("female", "ethnic_minority") if self.people is not None and c in self.people]
             return posts.assign(**{c: self.person_column(posts.holder, c).astype(float) for c in flags})
         return self._cached(("holders", period), make)
+
+
+def _forward_filled(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """``values`` with each NaN replaced by the latest known value before it in the same group (NaN
+    if none), rows in their order, as pandas' ``groupby(group).ffill()``."""
+    order = np.argsort(group, kind="stable")
+    v, g = values[order], group[order]
+    position = np.arange(len(v))
+    known = np.maximum.accumulate(np.where(np.isnan(v), -1, position)) if len(v) else position
+    first = np.maximum.accumulate(np.where(np.diff(g, prepend=g[:1] - 1) != 0, position, 0)) if len(v) else position
+    out = np.empty_like(values)
+    out[order] = np.where(known >= first, v[np.maximum(known, 0)], np.nan)
+    return out
