@@ -51,11 +51,11 @@ def _km_medians(run: Tables, period: Period, window_years: int | None, role: str
     start = end - window_years if window_years else period.start
     sp = run.spells(end)
     sp = _of_role(sp[sp.start >= start], role)
-    sp = sp.assign(year=np.minimum(np.floor(sp.stop), period.last).astype(int))
-    sp = sp.merge(run.organisations[["year", "org", "rating"]], on=["year", "org"], how="left")
-    subsets = {"all": sp, **{r: sp[sp.rating == r] for r in RATINGS}}
+    sp = run.with_trust(sp.assign(year=np.minimum(np.floor(sp.stop), period.last).astype(int)), ["rating"])
+    duration, observed, rating = sp.duration.to_numpy(), sp.observed.to_numpy(), sp.rating.to_numpy()
+    subsets = {"all": np.ones(len(sp), dtype=bool), **{r: rating == r for r in RATINGS}}
     return pd.DataFrame({"group": list(subsets),
-                         "value": [kaplan_meier_median(s.duration, s.observed) for s in subsets.values()]})
+                         "value": [kaplan_meier_median(duration[s], observed[s]) for s in subsets.values()]})
 
 
 @measure(unit="years", better=HIGHER, label="Median tenure, chief executives", groups=("all", *RATINGS),

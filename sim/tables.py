@@ -105,8 +105,32 @@ class Tables:
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
         """Post snapshots with the trust's rating and special-measures flag in the same snapshot."""
-        orgs = self.organisations[["year", "org", "rating", "special_measures"]]
-        return self.posts.merge(orgs, on=["year", "org"], how="left")
+        return self.with_trust(self.posts, ["rating", "special_measures"])
+
+    def with_trust(self, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """``frame`` (rows with a year and an org) with ``columns`` of each row's trust in the snapshot
+        of that year: what ``frame.merge(organisations, on=["year", "org"], how="left")`` gives."""
+        rows = self._trust_rows(frame["year"].to_numpy(), frame["org"].to_numpy())
+        if rows is None or (rows < 0).any():   # a trust twice in a snapshot, or missing: the merge decides
+            return frame.merge(self.organisations[["year", "org", *columns]], on=["year", "org"], how="left")
+        # each trust once in each snapshot: taking its row is the merge, without joining two frames
+        return frame.reset_index(drop=True).assign(**{c: self.organisations[c].array.take(rows) for c in columns})
+
+    def _trust_rows(self, year: np.ndarray, org: np.ndarray) -> np.ndarray | None:
+        """The row of the organisations table of each (year, org), −1 where there is none; None if a
+        (year, org) has several rows."""
+        def make():
+            orgs = self.organisations
+            keys = _year_org_keys(orgs["year"].to_numpy(), orgs["org"].to_numpy())
+            order = np.argsort(keys, kind="stable")
+            return keys[order], order, bool(np.any(np.diff(keys[order]) == 0))
+        keys, order, repeated = self._cached("trust_keys", make)
+        if repeated:
+            return None
+        wanted = _year_org_keys(year, org)
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        return np.where(found, order[at] if len(keys) else -1, -1)
 
     def challenged_cohort(self, year: int) -> np.ndarray | None:
         """The trusts challenged (rated inadequate or in special measures) at 31 Dec of ``year``: the
@@ -201,7 +225,7 @@ class Tables:
             posts = posts[posts.state == "substantive"]
             trust = [c for c in ("region", "minority_population") if c in self.organisations.columns]
             if trust:
-                posts = posts.merge(self.organisations[["year", "org", *trust]], on=["year", "org"], how="left")
+                posts = self.with_trust(posts, trust)
             flags = [c for c in ("female", "ethnic_minority") if self.people is not None and c in self.people]
             return posts.assign(**{c: self.person_column(posts.holder, c).astype(float) for c in flags})
         return self._cached(("holders", period), make)
@@ -218,3 +242,8 @@ def _forward_filled(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     out = np.empty_like(values)
     out[order] = np.where(known >= first, v[np.maximum(known, 0)], np.nan)
     return out
+
+
+def _year_org_keys(year: np.ndarray, org: np.ndarray) -> np.ndarray:
+    """One integer for each (year, org): trust numbers are below 2^32."""
+    return year.astype(np.int64) * 2 ** 32 + org.astype(np.int64)

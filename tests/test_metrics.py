@@ -286,3 +286,23 @@ def test_events_of_a_kind_are_the_log_filtered_in_log_order():
     in_2020 = run.events_of("entry", Period(2020, 2020))
     assert list(in_2020.person) == [2] and list(in_2020.year) == [2020]
     assert run.events_of("exit", Period(2021, 2021)).empty
+
+
+def test_with_trust_is_the_left_merge_on_year_and_org(small):
+    """Taking each row's trust by position must give what the merge gave: on a model's tables, and
+    on snapshots where a trust is missing or appears twice (then the merge itself is used)."""
+    from conftest import run_model
+
+    rec = run_model(small).recorder
+    run = Tables(rec.events_table().to_pandas(), rec.posts_table().to_pandas(), rec.orgs_table().to_pandas())
+    orgs = run.organisations
+    merged = run.posts.merge(orgs[["year", "org", "rating", "special_measures"]], on=["year", "org"], how="left")
+    pd.testing.assert_frame_equal(run.posts_at_trusts, merged, check_exact=True)
+    posts = pd.DataFrame({"year": [2011, 2010, 2011, 2012], "org": [1, 0, 0, 1], "post": [7, 8, 9, 10]}, index=[5, 3, 1, 0])
+    for snapshot in ([(2010, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good"), (2012, 1, "outstanding")],
+                     [(2010, 0, "good"), (2011, 1, "good")],                                      # missing
+                     [(2010, 0, "good"), (2011, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good")]):  # twice
+        orgs = pd.DataFrame(snapshot, columns=["year", "org", "rating"]).astype({"rating": "category"})
+        run = Tables(_events([]), posts, orgs)
+        pd.testing.assert_frame_equal(run.with_trust(posts, ["rating"]),
+                                      posts.merge(run.organisations, on=["year", "org"], how="left"), check_exact=True)
