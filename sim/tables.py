@@ -79,28 +79,19 @@ class Tables:
         ``period``."""
         # the cache keeps ``frame`` alive with its view, so no other frame can take over its id
         return self._cached(("snapshots", id(frame), period), lambda: (
-            frame, frame[(frame.year >= period.first) & (frame.year <= period.last)]))[1]
+            frame, _between(frame, "year", period.first, period.last + 1)))[1]
 
     def events_in(self, period: Period) -> pd.DataFrame:
         """Events from 1 January of ``period.first`` to 1 January after ``period.last``, with their
         calendar ``year``."""
-        def make():
-            ev = self.events
-            if ev["time"].is_monotonic_increasing:   # a run logs in time order: the period is one slice
-                lo, hi = np.searchsorted(ev["time"].to_numpy(), [period.start, period.end], side="left")
-                ev = ev.iloc[lo:hi]
-            else:
-                ev = ev[(ev.time >= period.start) & (ev.time < period.end)]
-            return ev.assign(year=np.floor(ev.time).astype(int))
-        return self._cached(("events", period), make)
+        return self._cached(("events", period), lambda: _with_year(self.events, period))
 
     def events_of(self, kind: str, period: Period | None = None) -> pd.DataFrame:
         """Events of one ``kind``, in log order: the whole log, or those in ``period`` (with their
         calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
-        def make():
-            ev = self.events if period is None else self.events_in(period)
-            return ev[ev.kind == kind]
-        return self._cached(("kind", kind, period), make)
+        if period is not None:
+            return self._cached(("kind", kind, period), lambda: _with_year(self.events_of(kind), period))
+        return self._cached(("kind", kind), lambda: self.events[self.events.kind == kind])
 
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
@@ -247,3 +238,18 @@ def _forward_filled(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 def _year_org_keys(year: np.ndarray, org: np.ndarray) -> np.ndarray:
     """One integer for each (year, org): trust numbers are below 2^32."""
     return year.astype(np.int64) * 2 ** 32 + org.astype(np.int64)
+
+
+def _between(frame: pd.DataFrame, column: str, start: float, stop: float) -> pd.DataFrame:
+    """Rows with ``start`` ≤ ``column`` < ``stop``, in their order."""
+    values = frame[column]
+    if values.is_monotonic_increasing:   # a run logs in time order and snapshots year by year: one slice
+        lo, hi = np.searchsorted(values.to_numpy(), [start, stop], side="left")
+        return frame.iloc[lo:hi]
+    return frame[(values >= start) & (values < stop)]
+
+
+def _with_year(events: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The ``events`` in ``period``, with their calendar ``year``."""
+    ev = _between(events, "time", period.start, period.end)
+    return ev.assign(year=np.floor(ev.time).astype(int))
