@@ -49,15 +49,16 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
     sp = run.spells(run.end)
     left = sp[sp.observed & (sp.stop >= period.start) & (sp.stop < period.end)
               & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
-    left = left.assign(row=np.arange(len(left)))
-    credits = run.events_of("career_credit")[["person", "post", "time"]]
-    spans = left[["row", "person", "post", "start", "stop"]].merge(credits, on=["person", "post"])
+    start, stop = left.start.to_numpy(), left.stop.to_numpy()
+    credits = run.events_of("career_credit")
+    row, credit = _matches(_pairs(left.person, left.post), _pairs(credits.person, credits.post))
+    when = credits.time.to_numpy()[credit]
     credited = np.zeros(len(left), dtype=bool)
-    credited[spans.row[(spans.time >= spans.start - EPS) & (spans.time <= spans.stop + EPS)].unique()] = True
-    was_challenged = run.challenged_at(left.org, left.start) | run.challenged_at(left.org, left.stop) | credited
+    credited[row[(when >= start[row] - EPS) & (when <= stop[row] + EPS)]] = True
+    was_challenged = run.challenged_at(left.org, start) | run.challenged_at(left.org, stop) | credited
     stepped = np.zeros(len(left), dtype=bool)
     stepped[_stepped_up(run, left, within_years)] = True
-    year = np.floor(left.stop.to_numpy()).astype(int)
+    year = np.floor(stop).astype(int)
     return ratio(year, stepped, groups={"all": was_challenged, "credited": was_challenged & credited,
                                         "not_credited": was_challenged & ~credited})
 
@@ -65,12 +66,33 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
 def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndarray:
     """Rows of ``left`` whose holder, within ``within_years`` of leaving, became a chief executive
     after a director post or took a post at a larger trust at the same level or higher."""
-    app = run.events_of("appointment")[["time", "person", "org", "role"]]
-    later = left[["row", "person", "org", "role", "stop"]].merge(app, on="person", suffixes=("", "_next"))
-    later = later[(later.time >= later.stop - EPS) & (later.time <= later.stop + within_years + EPS)]
+    app = run.events_of("appointment")
+    row, later = _matches(left.person.to_numpy(), app.person.to_numpy())
+    stop, when = left.stop.to_numpy()[row], app.time.to_numpy()[later]
+    kept = (when >= stop - EPS) & (when <= stop + within_years + EPS)
+    row, later = row[kept], later[kept]
     size = (run.organisations.groupby("org")["size"].first() if "size" in run.organisations
             else pd.Series(dtype=float))
-    larger = size.reindex(later.org_next).to_numpy() > size.reindex(later.org).to_numpy()
-    to_ceo = (later.role_next == "chief_executive").to_numpy()
-    was_ceo = (later.role == "chief_executive").to_numpy()
-    return later.row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))].unique()
+
+    def size_of(org):   # NaN for a trust without a size: never larger
+        at = size.index.get_indexer(org)
+        return np.where(at >= 0, size.to_numpy()[at], np.nan)
+    larger = size_of(app.org.to_numpy()[later]) > size_of(left.org.to_numpy()[row])
+    to_ceo = (app.role == "chief_executive").to_numpy()[later]
+    was_ceo = (left.role == "chief_executive").to_numpy()[row]
+    return row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))]
+
+
+def _pairs(first: pd.Series, second: pd.Series) -> np.ndarray:
+    """One integer for each (first, second) pair of ids (ids are below 2^32)."""
+    return first.to_numpy().astype(np.int64) * 2 ** 32 + second.to_numpy().astype(np.int64)
+
+
+def _matches(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions (i, j) with left[i] == right[j] (an inner join on one key, as two arrays)."""
+    order = np.argsort(right, kind="stable")
+    first = np.searchsorted(right[order], left, side="left")
+    count = np.searchsorted(right[order], left, side="right") - first
+    i = np.repeat(np.arange(len(left)), count)
+    nth = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)   # 0, 1, … within each i
+    return i, order[np.repeat(first, count) + nth]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .measures_groups import _appointments
 from .params import GRADES
-from .registry import NEITHER, RATIO, measure, totals
+from .registry import NEITHER, RATIO, group_totals, measure
 from .tables import Period, Tables
 
 
@@ -22,7 +22,8 @@ def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
     names = [str(n) for n in names]
     cells = (codes * len(period.years) + (frame.year.to_numpy() - period.first))[codes >= 0]
     counts = np.bincount(cells, minlength=len(names) * len(period.years)).reshape(len(names), len(period.years))
-    return totals(pd.DataFrame(counts.T, index=period.years, columns=names)[sorted(names)], period.years)
+    in_order = sorted(range(len(names)), key=names.__getitem__)
+    return group_totals([names[i] for i in in_order], counts[in_order], period.years)
 
 
 def _by_origin(run: Tables, period: Period, rows: pd.DataFrame) -> pd.DataFrame | None:
@@ -73,4 +74,4 @@ def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame | None:
 def flow_exit(run: Tables, period: Period) -> pd.DataFrame:
     """People leaving the pipeline for good in the year, by the grade they left from."""
     exits = run.events_of("exit", period).dropna(subset=["value"])
-    return _counts_by(exits, np.asarray(GRADES, dtype=object)[exits.value.astype(int)], period)
+    return _counts_by(exits, pd.Categorical.from_codes(exits.value.astype(int), GRADES), period)

@@ -234,10 +234,16 @@ def totals(wide: pd.DataFrame, years, fill: float | None = 0.0) -> pd.DataFrame:
     over one per year, so a period pooled gives the mean per year. Years without a total get
     ``fill`` (None: left out)."""
     wide = wide.reindex(years) if fill is None else wide.reindex(years, fill_value=fill)
-    values = wide.to_numpy(dtype=float).T.ravel()
-    group = np.repeat(np.asarray([str(c) for c in wide.columns], dtype=object), len(wide))
+    return group_totals(wide.columns, wide.to_numpy(dtype=float).T, years)
+
+
+def group_totals(names, values: np.ndarray, years) -> pd.DataFrame:
+    """RATIO observations as ``totals`` makes them, from an array: ``values[g, y]`` is the total of
+    group ``names[g]`` in year ``years[y]`` (NaN: left out)."""
+    values = np.asarray(values, dtype=float).ravel()
+    group = np.repeat(np.asarray([str(n) for n in names], dtype=object), len(years))
     kept = ~np.isnan(values)
-    return _observations(np.tile(np.asarray(years), len(wide.columns))[kept], values[kept], 1.0, group[kept])
+    return _observations(np.tile(np.asarray(years), len(names))[kept], values[kept], 1.0, group[kept])
 
 
 def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None = None,

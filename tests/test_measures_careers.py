@@ -132,3 +132,14 @@ def test_leaders_of_challenged_trusts_stepping_up(run):
     # a follow-up that would end after the run leaves the cohort out
     _, n = _values("challenged_leaders_stepping_up", run, within_years=4.0)
     assert n == {}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_matches_are_the_pairs_an_inner_merge_gives(seed):
+    from sim.measures_careers import _matches
+    rng = np.random.default_rng(seed)
+    left, right = rng.integers(0, 8, int(rng.integers(0, 30))), rng.integers(0, 8, int(rng.integers(0, 30)))
+    i, j = _matches(left, right)
+    merged = pd.DataFrame({"key": left, "i": np.arange(len(left))}).merge(
+        pd.DataFrame({"key": right, "j": np.arange(len(right))}), on="key")
+    assert sorted(zip(i.tolist(), j.tolist())) == sorted(zip(merged.i.tolist(), merged.j.tolist()))
