@@ -89,22 +89,25 @@ class Tables:
     def events_of(self, kind: str, period: Period | None = None) -> pd.DataFrame:
         """Events of one ``kind``, in log order: the whole log, or those in ``period`` (with their
         calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
-        if period is not None:
-            return self._cached(("kind", kind, period), lambda: _with_year(self.events_of(kind), period))
         by_kind, bounds = self._by_kind
-        lo, hi = bounds.get(kind, (0, 0))
-        return by_kind.iloc[lo:hi]
+        of_kind = by_kind.iloc[slice(*bounds.get(kind, (0, 0)))]
+        if period is None:
+            return self._cached(("kind", kind), lambda: of_kind.drop(columns="year"))
+        return self._cached(("kind", kind, period), lambda: _between(of_kind, "time", period.start, period.end))
 
     @cached_property
     def _by_kind(self) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
-        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes),
-        and where each kind's rows are: each kind is then a slice, not a filter of the whole log."""
+        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes), with
+        each event's calendar ``year``, and where each kind's rows are: each kind is then a slice, not
+        a filter of the whole log."""
         kind = self.events["kind"]
         codes, names = ((kind.cat.codes.to_numpy(), kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype)
                         else pd.factorize(kind))
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        return self.events.take(order), {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
+        by_kind = self.events.take(order)
+        by_kind = by_kind.assign(year=np.floor(by_kind.time).astype(int))
+        return by_kind, {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
 
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
@@ -151,18 +154,19 @@ class Tables:
         and stop. A spell ends at an appointment (whose value is the spell's length); one still open
         when the log ends runs from the post's last departure to ``end``."""
         def make():
-            app = self.events_of("appointment")
+            app, dep = self.events_of("appointment"), self.events_of("departure")
             closed = app[app.value > 0]
-            last_app = app.groupby("post").time.max()
-            dep = self.events_of("departure")
-            last_dep = dep.groupby("post").agg(time=("time", "max"), org=("org", "first"))
+            appointed, last_app, _ = _latest(app.post.to_numpy(), app.time.to_numpy())
+            departed, last_dep, first = _latest(dep.post.to_numpy(), dep.time.to_numpy())
+            at = np.minimum(np.searchsorted(appointed, departed), max(len(appointed) - 1, 0))
+            ever = appointed[at] == departed if len(appointed) else np.zeros(len(departed), dtype=bool)
             # a handover departs and appoints at one instant: strictly later departures are still open
-            still_open = last_dep[last_dep.time > last_app.reindex(last_dep.index).fillna(-np.inf)]
+            still_open = last_dep > np.where(ever, last_app[at] if len(appointed) else 0.0, -np.inf)
             return pd.DataFrame({
-                "org": np.concatenate([closed.org.to_numpy(), still_open.org.to_numpy()]),
-                "post": np.concatenate([closed.post.to_numpy(), still_open.index.to_numpy()]),
-                "start": np.concatenate([(closed.time - closed.value).to_numpy(), still_open.time.to_numpy()]),
-                "stop": np.concatenate([closed.time.to_numpy(), np.full(len(still_open), self.end)])})
+                "org": np.concatenate([closed.org.to_numpy(), dep.org.to_numpy()[first[still_open]]]),
+                "post": np.concatenate([closed.post.to_numpy(), departed[still_open]]),
+                "start": np.concatenate([(closed.time - closed.value).to_numpy(), last_dep[still_open]]),
+                "stop": np.concatenate([closed.time.to_numpy(), np.full(still_open.sum(), self.end)])})
         return self._cached("without_holder", make)
 
     def spells(self, end: float) -> pd.DataFrame:
@@ -177,9 +181,13 @@ class Tables:
         """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
         by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
         ids = persons.to_numpy()
-        if self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person))):
-            return by_person.iloc[ids].to_numpy()   # person i is row i: taken by position, no lookup
-        return by_person.reindex(ids).to_numpy()
+        if not (self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person)))):
+            return by_person.reindex(ids).to_numpy()
+        # person i is row i: taken by position, no lookup
+        if isinstance(by_person.dtype, pd.CategoricalDtype):   # names by code (code −1, missing: the NaN at the end)
+            names = np.append(np.asarray(by_person.cat.categories, dtype=object), np.nan)
+            return names[by_person.cat.codes.to_numpy()[ids]]
+        return by_person.to_numpy()[ids]
 
     @cached_property
     def _people_by_row(self) -> bool:
@@ -269,3 +277,12 @@ def _with_year(events: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The ``events`` in ``period``, with their calendar ``year``."""
     ev = _between(events, "time", period.start, period.end)
     return ev.assign(year=np.floor(ev.time).astype(int))
+
+
+def _latest(key: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct ``key`` (sorted), its latest ``time``, and the position of its first row."""
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.flatnonzero(np.diff(key, prepend=key[:1] - 1) != 0) if len(key) else np.zeros(0, dtype=np.intp)
+    latest = np.maximum.reduceat(time[order], first) if len(key) else np.zeros(0)
+    return key[first], latest, order[first]

@@ -306,3 +306,16 @@ def test_with_trust_is_the_left_merge_on_year_and_org(small):
         run = Tables(_events([]), posts, orgs)
         pd.testing.assert_frame_equal(run.with_trust(posts, ["rating"]),
                                       posts.merge(run.organisations, on=["year", "org"], how="left"), check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_latest_time_and_first_row_of_each_key_as_groupby_gives_them(seed):
+    from sim.tables import _latest
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    frame = pd.DataFrame({"key": rng.integers(0, 9, n).astype(np.int32), "time": np.round(rng.uniform(0, 5, n), 1),
+                          "row": np.arange(n)})
+    keys, latest, first = _latest(frame.key.to_numpy(), frame.time.to_numpy())
+    expected = frame.groupby("key").agg(time=("time", "max"), row=("row", "first"))
+    assert keys.tolist() == expected.index.tolist()
+    assert latest.tolist() == expected.time.tolist() and first.tolist() == expected.row.tolist()
