@@ -74,4 +74,4 @@ def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame | None:
 def flow_exit(run: Tables, period: Period) -> pd.DataFrame:
     """People leaving the pipeline for good in the year, by the grade they left from."""
     exits = run.events_of("exit", period).dropna(subset=["value"])
-    return _counts_by(exits, pd.Categorical.from_codes(exits.value.astype(int), GRADES), period)
+    return _counts_by(exits, pd.Categorical.from_codes(exits.value.to_numpy().astype(int), GRADES), period)

@@ -51,7 +51,7 @@ def _km_medians(run: Tables, period: Period, window_years: int | None, role: str
     start = end - window_years if window_years else period.start
     sp = run.spells(end)
     sp = _of_role(sp[sp.start >= start], role)
-    sp = run.with_trust(sp.assign(year=np.minimum(np.floor(sp.stop), period.last).astype(int)), ["rating"])
+    sp = run.with_trust(sp.assign(year=np.minimum(np.floor(sp.stop.to_numpy()), period.last).astype(int)), ["rating"])
     duration, observed, rating = sp.duration.to_numpy(), sp.observed.to_numpy(), sp.rating.to_numpy()
     subsets = {"all": np.ones(len(sp), dtype=bool), **{r: rating == r for r in RATINGS}}
     return pd.DataFrame({"group": list(subsets),

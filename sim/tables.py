@@ -106,7 +106,7 @@ class Tables:
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         by_kind = self.events.take(order)
-        by_kind = by_kind.assign(year=np.floor(by_kind.time).astype(int))
+        by_kind = by_kind.assign(year=_year(by_kind.time))
         return by_kind, {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
 
     @cached_property
@@ -276,7 +276,7 @@ def _between(frame: pd.DataFrame, column: str, start: float, stop: float) -> pd.
 def _with_year(events: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The ``events`` in ``period``, with their calendar ``year``."""
     ev = _between(events, "time", period.start, period.end)
-    return ev.assign(year=np.floor(ev.time).astype(int))
+    return ev.assign(year=_year(ev.time))
 
 
 def _latest(key: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -286,3 +286,8 @@ def _latest(key: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     first = np.flatnonzero(np.diff(key, prepend=key[:1] - 1) != 0) if len(key) else np.zeros(0, dtype=np.intp)
     latest = np.maximum.reduceat(time[order], first) if len(key) else np.zeros(0)
     return key[first], latest, order[first]
+
+
+def _year(time: pd.Series) -> np.ndarray:
+    """The calendar year of each time (in numpy: a Series' astype(int) checks every value for NaN)."""
+    return np.floor(time.to_numpy()).astype(int)
