@@ -177,7 +177,7 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     sums = (_sums_by_membership(index, len(years), num, den, list(masks.values()))
             if 1 < len(masks) <= MEMBERSHIP_GROUPS and _small_counts(num) and _small_counts(den) else None)
     whole = sums is not None or bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
-    fractions = None if whole else _compensated_sums(year, num, den, list(masks.values()))
+    fractions = None if whole else _compensated_sums(num, den, years, index, list(masks.values()))
     parts = []
     for g, (name, m) in enumerate(masks.items()):
         if sums is not None:
@@ -194,19 +194,21 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
 MEMBERSHIP_GROUPS = 10   # up to 2^10 membership patterns a year
 
 
-def _compensated_sums(year: np.ndarray, num: np.ndarray, den: np.ndarray,
+def _compensated_sums(num: np.ndarray, den: np.ndarray, years: np.ndarray, index: np.ndarray,
                       masks: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(years, Σnum, Σden) of each group, the years it has rows in, by pandas' compensated sums, so
-    means equal pandas' own .mean() to the last bit: one groupby over every group's rows, each
-    group's in their order (what a groupby per group would add, in the same order)."""
+    means equal pandas' own .mean() to the last bit: one groupby over every group's rows by their
+    cell (group, year), each group's rows in their order (what a groupby per group would add, in
+    the same order). ``years`` and ``index`` are ``_distinct(year)``."""
     rows = [np.flatnonzero(m) for m in masks]
     at = np.concatenate(rows)
-    by = pd.DataFrame({"group": np.repeat(np.arange(len(masks)), [len(r) for r in rows]), "year": year[at],
-                       "num": num[at], "den": den[at]}).groupby(["group", "year"]).sum()
-    group, years = (by.index.get_level_values(level).to_numpy() for level in ("group", "year"))
-    bounds = np.searchsorted(group, np.arange(len(masks) + 1))
+    cell = np.repeat(np.arange(len(masks)), [len(r) for r in rows]) * len(years) + index[at]
+    by = pd.DataFrame({"num": num[at], "den": den[at]}).groupby(cell).sum()
+    cells = by.index.to_numpy()
+    bounds = np.searchsorted(cells, np.arange(len(masks) + 1) * len(years))
     num_sums, den_sums = by.num.to_numpy(), by.den.to_numpy()
-    return [(years[lo:hi], num_sums[lo:hi], den_sums[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    return [(years[cells[lo:hi] % len(years)], num_sums[lo:hi], den_sums[lo:hi])
+            for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def _small_counts(values: np.ndarray) -> bool:
