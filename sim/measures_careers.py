@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .registry import HIGHER, NEITHER, RATIO, Setting, measure, ratio
-from .tables import Period, Tables
+from .tables import Period, Tables, pair_keys
 
 EPS = 1e-9
 
@@ -51,7 +51,7 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
               & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
     start, stop = left.start.to_numpy(), left.stop.to_numpy()
     credits = run.events_of("career_credit")
-    row, credit = _matches(_pairs(left.person, left.post), _pairs(credits.person, credits.post))
+    row, credit = _matches(pair_keys(left.person, left.post), pair_keys(credits.person, credits.post))
     when = credits.time.to_numpy()[credit]
     credited = np.zeros(len(left), dtype=bool)
     credited[row[(when >= start[row] - EPS) & (when <= stop[row] + EPS)]] = True
@@ -81,11 +81,6 @@ def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndar
     to_ceo = (app.role == "chief_executive").to_numpy()[later]
     was_ceo = (left.role == "chief_executive").to_numpy()[row]
     return row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))]
-
-
-def _pairs(first: pd.Series, second: pd.Series) -> np.ndarray:
-    """One integer for each (first, second) pair of ids (ids are below 2^32)."""
-    return first.to_numpy().astype(np.int64) * 2 ** 32 + second.to_numpy().astype(np.int64)
 
 
 def _matches(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

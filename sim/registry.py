@@ -263,7 +263,8 @@ def samples(year, x, groups: dict | None = None) -> pd.DataFrame:
     rows = [np.flatnonzero(_mask(mask, len(year))) for mask in (groups or {"all": None}).values()]
     at = np.concatenate(rows)
     # the group names taken in Arrow: a string object per row would cost more than all the rest
-    group = pa.array(list(groups or ["all"]), pa.string()).take(np.repeat(np.arange(len(rows)), [len(r) for r in rows]))
+    group = pa.array(list(groups or ["all"]), pa.string()).take(
+        np.repeat(np.arange(len(rows)), [len(r) for r in rows]))
     return pd.DataFrame({"year": year[at], "x": x[at], "group": pd.array(group, dtype="str")})
 
 

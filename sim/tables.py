@@ -128,16 +128,16 @@ class Tables:
         (year, org) has several rows."""
         def make():
             orgs = self.organisations
-            keys = _year_org_keys(orgs["year"].to_numpy(), orgs["org"].to_numpy())
+            keys = pair_keys(orgs["year"].to_numpy(), orgs["org"].to_numpy())
             order = np.argsort(keys, kind="stable")
             return keys[order], order, bool(np.any(np.diff(keys[order]) == 0))
         keys, order, repeated = self._cached("trust_keys", make)
         if repeated:
             return None
-        wanted = _year_org_keys(year, org)
-        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-        found = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
-        return np.where(found, order[at] if len(keys) else -1, -1)
+        at = _find(keys, pair_keys(year, org))
+        rows = np.full(len(at), -1)
+        rows[at >= 0] = order[at[at >= 0]]
+        return rows
 
     def challenged_cohort(self, year: int) -> np.ndarray | None:
         """The trusts challenged (rated inadequate or in special measures) at 31 Dec of ``year``: the
@@ -158,10 +158,11 @@ class Tables:
             closed = app[app.value > 0]
             appointed, last_app, _ = _latest(app.post.to_numpy(), app.time.to_numpy())
             departed, last_dep, first = _latest(dep.post.to_numpy(), dep.time.to_numpy())
-            at = np.minimum(np.searchsorted(appointed, departed), max(len(appointed) - 1, 0))
-            ever = appointed[at] == departed if len(appointed) else np.zeros(len(departed), dtype=bool)
+            at = _find(appointed, departed)
+            appointed_last = np.full(len(departed), -np.inf)   # never appointed: every departure is later
+            appointed_last[at >= 0] = last_app[at[at >= 0]]
             # a handover departs and appoints at one instant: strictly later departures are still open
-            still_open = last_dep > np.where(ever, last_app[at] if len(appointed) else 0.0, -np.inf)
+            still_open = last_dep > appointed_last
             return pd.DataFrame({
                 "org": np.concatenate([closed.org.to_numpy(), dep.org.to_numpy()[first[still_open]]]),
                 "post": np.concatenate([closed.post.to_numpy(), departed[still_open]]),
@@ -250,18 +251,31 @@ def _forward_filled(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """``values`` with each NaN replaced by the latest known value before it in the same group (NaN
     if none), rows in their order, as pandas' ``groupby(group).ffill()``."""
     order = np.argsort(group, kind="stable")
-    v, g = values[order], group[order]
+    v = values[order]
     position = np.arange(len(v))
-    known = np.maximum.accumulate(np.where(np.isnan(v), -1, position)) if len(v) else position
-    first = np.maximum.accumulate(np.where(np.diff(g, prepend=g[:1] - 1) != 0, position, 0)) if len(v) else position
+    known = np.maximum.accumulate(np.where(np.isnan(v), -1, position))   # the latest known value's row
+    first = np.maximum.accumulate(np.where(_starts(group[order]), position, 0))   # the row its group starts at
     out = np.empty_like(values)
     out[order] = np.where(known >= first, v[np.maximum(known, 0)], np.nan)
     return out
 
 
-def _year_org_keys(year: np.ndarray, org: np.ndarray) -> np.ndarray:
-    """One integer for each (year, org): trust numbers are below 2^32."""
-    return year.astype(np.int64) * 2 ** 32 + org.astype(np.int64)
+def pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One integer for each pair of integers (year and trust, person and post: ids are below 2^32)."""
+    return np.asarray(first).astype(np.int64) * 2 ** 32 + np.asarray(second).astype(np.int64)
+
+
+def _find(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``sorted_keys``, −1 where it is not there."""
+    at = np.searchsorted(sorted_keys, wanted)
+    found = at < len(sorted_keys)
+    found[found] = sorted_keys[at[found]] == wanted[found]
+    return np.where(found, at, -1)
+
+
+def _starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each row of sorted keys is the first of its key."""
+    return np.diff(sorted_keys, prepend=sorted_keys[:1] - 1) != 0
 
 
 def _between(frame: pd.DataFrame, column: str, start: float, stop: float) -> pd.DataFrame:
@@ -283,8 +297,8 @@ def _latest(key: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     """Each distinct ``key`` (sorted), its latest ``time``, and the position of its first row."""
     order = np.argsort(key, kind="stable")
     key = key[order]
-    first = np.flatnonzero(np.diff(key, prepend=key[:1] - 1) != 0) if len(key) else np.zeros(0, dtype=np.intp)
-    latest = np.maximum.reduceat(time[order], first) if len(key) else np.zeros(0)
+    first = np.flatnonzero(_starts(key))
+    latest = np.maximum.reduceat(time[order], first) if len(key) else np.zeros(0)   # reduceat needs a row
     return key[first], latest, order[first]
 
 

@@ -298,7 +298,8 @@ def test_with_trust_is_the_left_merge_on_year_and_org(small):
     orgs = run.organisations
     merged = run.posts.merge(orgs[["year", "org", "rating", "special_measures"]], on=["year", "org"], how="left")
     pd.testing.assert_frame_equal(run.posts_at_trusts, merged, check_exact=True)
-    posts = pd.DataFrame({"year": [2011, 2010, 2011, 2012], "org": [1, 0, 0, 1], "post": [7, 8, 9, 10]}, index=[5, 3, 1, 0])
+    posts = pd.DataFrame({"year": [2011, 2010, 2011, 2012], "org": [1, 0, 0, 1], "post": [7, 8, 9, 10]},
+                         index=[5, 3, 1, 0])
     for snapshot in ([(2010, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good"), (2012, 1, "outstanding")],
                      [(2010, 0, "good"), (2011, 1, "good")],                                      # missing
                      [(2010, 0, "good"), (2011, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good")]):  # twice
