@@ -12,7 +12,7 @@ import pandas as pd
 
 from .measures_groups import _appointments
 from .params import GRADES
-from .registry import NEITHER, RATIO, group_totals, measure
+from .registry import NEITHER, RATIO, counts_by_year, group_totals, measure
 from .tables import Period, Tables
 
 
@@ -20,8 +20,7 @@ def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
     """Yearly counts per value of ``key`` (0 in years without any), groups in sorted order."""
     codes, names = pd.factorize(key)  # code −1: no value (e.g. a person missing from the people table)
     names = [str(n) for n in names]
-    cells = (codes * len(period.years) + (frame.year.to_numpy() - period.first))[codes >= 0]
-    counts = np.bincount(cells, minlength=len(names) * len(period.years)).reshape(len(names), len(period.years))
+    counts = counts_by_year(codes, len(names), frame.year.to_numpy(), period.years)
     in_order = sorted(range(len(names)), key=names.__getitem__)
     return group_totals([names[i] for i in in_order], counts[in_order], period.years)
 

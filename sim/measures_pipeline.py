@@ -12,7 +12,8 @@ import pandas as pd
 
 from .measures_groups import EPS
 from .params import GRADES
-from .registry import HIGHER, NEITHER, RATIO, ByGroup, Setting, measure, per_year, ratio, totals
+from .registry import (HIGHER, NEITHER, RATIO, ByGroup, Setting, counts_by_year, group_totals, measure, per_year,
+                       ratio)
 from .tables import Period, Tables
 
 
@@ -20,8 +21,10 @@ from .tables import Period, Tables
 def pipeline(run: Tables, period: Period) -> pd.DataFrame:
     """People in each grade at 31 Dec."""
     pl = run.snapshots(run.pipeline, period)
-    wide = pl.groupby(["year", "grade"])["count"].sum().unstack(fill_value=0)
-    return totals(wide[[g for g in GRADES if g in wide.columns]], period.years)
+    grade = pd.Categorical(pl.grade, categories=GRADES).codes   # −1: not a grade
+    people = counts_by_year(grade, len(GRADES), pl.year.to_numpy(), period.years, pl["count"].to_numpy())
+    seen = np.bincount(grade[grade >= 0], minlength=len(GRADES)) > 0   # grades with a row in the period
+    return group_totals(np.asarray(GRADES)[seen], people[seen], period.years)
 
 
 @measure(unit="people per executive post", better=HIGHER, label="Ready successors per executive post",

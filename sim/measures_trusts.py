@@ -13,7 +13,8 @@ import pandas as pd
 
 from .measures_groups import EPS, RATING_GROUPS, _by_trust
 from .params import RATINGS
-from .registry import HIGHER, LOWER, NEITHER, RATIO, ByGroup, Setting, measure, per_year, ratio, totals
+from .registry import (HIGHER, LOWER, NEITHER, RATIO, ByGroup, Setting, counts_by_year, group_totals, measure,
+                       per_year, ratio)
 from .tables import Period, Tables
 
 
@@ -26,8 +27,10 @@ RATING_BETTER = ByGroup({"outstanding": HIGHER, "good": HIGHER}, otherwise=LOWER
 def trusts_by_rating(run: Tables, period: Period) -> pd.DataFrame:
     """Trusts with each CQC rating at 31 Dec."""
     orgs = run.snapshots(run.organisations, period)
-    wide = orgs.groupby(["year", "rating"]).size().unstack(fill_value=0)
-    return totals(wide.reindex(columns=list(RATINGS), fill_value=0), period.years, fill=None)
+    year, rated = orgs.year.to_numpy(), orgs.rating.notna().to_numpy()
+    trusts = counts_by_year(pd.Categorical(orgs.rating, categories=RATINGS).codes, len(RATINGS), year, period.years)
+    snapshot = np.bincount(year[rated] - period.first, minlength=len(period.years)) > 0   # years with a rated trust
+    return group_totals(RATINGS, np.where(snapshot, trusts, np.nan), period.years)
 
 
 @measure(unit="share of trusts", better=RATING_BETTER, label="Share of trusts by CQC rating", groups=RATINGS,

@@ -248,6 +248,15 @@ def group_totals(names, values: np.ndarray, years) -> pd.DataFrame:
     return _observations(np.tile(np.asarray(years), len(names))[kept], values[kept], 1.0, group[kept])
 
 
+def counts_by_year(codes: np.ndarray, n: int, year: np.ndarray, years: np.ndarray, weights=None) -> np.ndarray:
+    """Rows (or their ``weights``: whole numbers, so the sums are exact) of each code 0 … n−1 in each
+    of ``years`` (consecutive), as an n × years array; rows with code −1 are left out."""
+    known = codes >= 0
+    cell = codes[known].astype(np.int64) * len(years) + (np.asarray(year)[known] - years[0])
+    weights = None if weights is None else np.asarray(weights)[known]
+    return np.bincount(cell, weights, n * len(years)).reshape(n, len(years))
+
+
 def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None = None,
              fill: float | None = 0.0) -> pd.DataFrame:
     """RATIO observations from one series of yearly totals: ``values`` (indexed by year) over
