@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .registry import MEDIAN, NEITHER, RATIO, measure, ratio, samples, totals
+from .registry import MEDIAN, NEITHER, RATIO, measure, ratio, samples, shares, totals
 from .tables import Period, Tables
 
 
@@ -26,8 +26,7 @@ def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
     ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
     prof = run.person_column(ceo.holder, "profession")   # strings (NaN for anyone missing)
     clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
-    return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
-                      ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
+    return shares(ceo.year, {"all": clinical, "nurse": prof == "nurse", "doctor": prof == "doctor"})
 
 
 def _holders(run: Tables, period: Period) -> pd.DataFrame | None:

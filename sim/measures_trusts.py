@@ -14,7 +14,7 @@ import pandas as pd
 from .measures_groups import EPS, RATING_GROUPS, _by_trust
 from .params import RATINGS
 from .registry import (HIGHER, LOWER, NEITHER, RATIO, ByGroup, Setting, counts_by_year, group_totals, measure,
-                       per_year, ratio)
+                       per_year, ratio, shares)
 from .tables import Period, Tables
 
 
@@ -38,7 +38,7 @@ def trusts_by_rating(run: Tables, period: Period) -> pd.DataFrame:
 def trust_rating_share(run: Tables, period: Period) -> pd.DataFrame:
     """Share of all trusts with each CQC rating at 31 Dec (the model rates every trust)."""
     orgs = run.snapshots(run.organisations, period)
-    return pd.concat([ratio(orgs.year, orgs.rating == r).assign(group=r) for r in RATINGS], ignore_index=True)
+    return shares(orgs.year, {r: orgs.rating == r for r in RATINGS})
 
 
 @measure(unit="trusts", better=LOWER, label="Trusts in special measures", groups=("all",), reduce=RATIO)
@@ -80,8 +80,7 @@ def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
     insp = run.events_of("inspection", period)
     before = insp.cause.astype(str).map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)
     after = insp.value.to_numpy(dtype=float)
-    return pd.concat([ratio(insp.year, after < before).assign(group="improved"),
-                      ratio(insp.year, after > before).assign(group="worsened")], ignore_index=True)
+    return shares(insp.year, {"improved": after < before, "worsened": after > before})
 
 
 @measure(unit="share of spells", better=HIGHER, label="Special-measures spells ended within a year",

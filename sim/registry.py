@@ -169,6 +169,19 @@ def _distinct(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     """RATIO observations from rows: each row adds ``num`` and ``den`` (arrays or scalars) to its
     year, in every group whose mask (``groups``: name → boolean mask, or None for all rows) holds."""
+    return _observations(*(np.concatenate(column) for column in zip(*_ratio_parts(year, num, den, groups))))
+
+
+def shares(year, nums: dict, den=1.0) -> pd.DataFrame:
+    """RATIO observations of several numerators over the same rows: group name → ``num``, each over
+    ``den``; what ``ratio(year, num, den)`` of each, renamed to its group and concatenated, gives."""
+    parts = [part for name, num in nums.items() for part in _ratio_parts(year, num, den, {name: None})]
+    year, num, den, group = (np.concatenate(column) for column in zip(*parts))
+    return _observations(year, num, den, pd.array(group, dtype="str"))
+
+
+def _ratio_parts(year, num, den, groups: dict | None) -> list[list[np.ndarray]]:
+    """``ratio``'s columns (year, num, den, group) for each group, years without a den left out."""
     year = np.asarray(year)
     num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
     den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
@@ -188,7 +201,7 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
             group_sums = fractions[g]
         kept = group_sums[2] != 0
         parts.append([a[kept] for a in group_sums] + [np.full(kept.sum(), name, dtype=object)])
-    return _observations(*(np.concatenate(column) for column in zip(*parts)))
+    return parts
 
 
 MEMBERSHIP_GROUPS = 10   # up to 2^10 membership patterns a year

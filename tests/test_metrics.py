@@ -320,3 +320,15 @@ def test_latest_time_and_first_row_of_each_key_as_groupby_gives_them(seed):
     expected = frame.groupby("key").agg(time=("time", "max"), row=("row", "first"))
     assert keys.tolist() == expected.index.tolist()
     assert latest.tolist() == expected.time.tolist() and first.tolist() == expected.row.tolist()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_shares_are_each_ratio_renamed_and_concatenated(seed):
+    from sim.registry import ratio, shares
+    rng = np.random.default_rng(seed)
+    n = 0 if seed == 0 else int(rng.integers(1, 60))   # seed 0: no rows at all
+    year = rng.integers(2010, 2015, n).astype(np.int16)
+    nums = {"a": rng.random(n) < 0.3, "b": rng.integers(0, 4, n), "c": rng.random(n) * 2}   # c: not whole
+    den = rng.integers(0, 3, n) if seed % 2 else 1.0
+    expected = pd.concat([ratio(year, num, den).assign(group=name) for name, num in nums.items()], ignore_index=True)
+    pd.testing.assert_frame_equal(shares(year, nums, den), expected, check_exact=True)
