@@ -275,7 +275,8 @@ def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None
     """RATIO observations from one series of yearly totals: ``values`` (indexed by year) over
     ``den`` per year (1 when None: a count or sum per year, whose pooled value is the mean per
     year). Years without a value get ``fill`` (None: left out)."""
-    obs = totals(values.to_frame(group), years, fill)
+    by_year = values.reindex(years) if fill is None else values.reindex(years, fill_value=fill)
+    obs = group_totals([group], by_year.to_numpy(dtype=float)[None, :], years)   # as totals of values.to_frame(group)
     return obs if den is None else obs.assign(den=den.reindex(obs.year).to_numpy(dtype=float))
 
 
