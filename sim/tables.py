@@ -89,25 +89,21 @@ class Tables:
     def events_of(self, kind: str, period: Period | None = None) -> pd.DataFrame:
         """Events of one ``kind``, in log order: the whole log, or those in ``period`` (with their
         calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
+        if period is not None:
+            return self._cached(("kind", kind, period), lambda: _with_year(self.events_of(kind), period))
         by_kind, bounds = self._by_kind
-        of_kind = by_kind.iloc[slice(*bounds.get(kind, (0, 0)))]
-        if period is None:
-            return self._cached(("kind", kind), lambda: of_kind.drop(columns="year"))
-        return self._cached(("kind", kind, period), lambda: _between(of_kind, "time", period.start, period.end))
+        return by_kind.iloc[slice(*bounds.get(kind, (0, 0)))]
 
     @cached_property
     def _by_kind(self) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
-        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes), with
-        each event's calendar ``year``, and where each kind's rows are: each kind is then a slice, not
-        a filter of the whole log."""
+        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes), and
+        where each kind's rows are: each kind is then a slice, not a filter of the whole log."""
         kind = self.events["kind"]
         codes, names = ((kind.cat.codes.to_numpy(), kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype)
                         else pd.factorize(kind))
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        by_kind = self.events.take(order)
-        by_kind = by_kind.assign(year=_year(by_kind.time))
-        return by_kind, {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
+        return self.events.take(order), {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
 
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
