@@ -60,7 +60,8 @@ class Tables:
             frame = getattr(self, name)
             texts = [] if frame is None else [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
             if texts:
-                setattr(self, name, frame.astype({c: "category" for c in texts}))
+                # column by column: astype of a dict rebuilds the whole frame
+                setattr(self, name, frame.assign(**{c: frame[c].astype("category") for c in texts}))
 
     @classmethod
     def from_result(cls, result) -> "Tables":
