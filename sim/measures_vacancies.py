@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .measures_groups import COHORT, COHORT_YEAR, ROLE, TRUST_GROUPS, _by_trust, _cohort, _in_cohort, _of_role
-from .registry import APPRAISE, LOWER, NEITHER, RATIO, WINDOW, measure, ratio, totals
+from .registry import APPRAISE, LOWER, NEITHER, RATIO, WINDOW, group_totals, measure, ratio
 from .tables import Period, Tables
 
 
@@ -73,10 +73,10 @@ def exec_post_years_without_holder(run: Tables, period: Period, cohort_year: int
     # each gap's overlap with each year of the period: gaps × years
     overlap = np.clip(np.minimum(gaps.stop.to_numpy()[:, None], edges + 1.0)
                       - np.maximum(gaps.start.to_numpy()[:, None], edges), 0.0, None)
-    wide = pd.DataFrame({"all": overlap.sum(axis=0)}, index=period.years)
+    post_years = {"all": overlap.sum(axis=0)}
     if _cohort(run, period, cohort_year) is not None:
-        wide[COHORT] = overlap[_in_cohort(run, period, gaps.org, cohort_year)].sum(axis=0)
-    return totals(wide, period.years)
+        post_years[COHORT] = overlap[_in_cohort(run, period, gaps.org, cohort_year)].sum(axis=0)
+    return group_totals(list(post_years), np.array(list(post_years.values())), period.years)
 
 
 @measure(unit="trusts", better=NEITHER, label="Trusts in the fixed cohort of challenged trusts",
