@@ -19,8 +19,11 @@ from .tables import Period, Tables
 def _posts_in_state(run: Tables, period: Period, states: tuple[str, ...], role: str | None,
                     cohort_year: int | None) -> pd.DataFrame:
     """Executive posts in one of ``states`` at 31 Dec, over all posts, in each group of trusts."""
-    p = _of_role(run.snapshots(run.posts_at_trusts, period), role)
-    return ratio(p.year, p.state.isin(states), groups=_by_trust(p, _cohort(run, period, cohort_year)))
+    def posts_by_trust():   # the same for the three vacancy measures
+        p = _of_role(run.snapshots(run.posts_at_trusts, period), role)
+        return p, _by_trust(p, _cohort(run, period, cohort_year))
+    p, groups = run.shared(("posts by trust", period, role, cohort_year), posts_by_trust)
+    return ratio(p.year, p.state.isin(states), groups=groups)
 
 
 VACANCY = dict(unit="share of executive posts", better=LOWER, groups=TRUST_GROUPS, reduce=RATIO,

@@ -75,6 +75,11 @@ class Tables:
             self._cache[key] = make()
         return self._cache[key]
 
+    def shared(self, key: tuple, make):
+        """What several measures compute alike from this run (e.g. the same rows in the same groups),
+        made by ``make()`` once and kept under ``key``."""
+        return self._cached(("shared", *key), make)
+
     def snapshots(self, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
         """Rows of a yearly snapshot table (posts, organisations, pipeline, posts_at_trusts) in
         ``period``."""
