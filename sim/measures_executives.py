@@ -33,8 +33,10 @@ def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders at each 31 Dec with their age then."""
     if run.people is None or "born" not in run.people:
         return None
-    held = run.holders(period)
-    return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
+    def with_age():   # the same for the two age measures
+        held = run.holders(period)
+        return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
+    return run.shared(("holders' ages", period), with_age)
 
 
 @measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),

@@ -25,7 +25,9 @@ def _holders(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
     """Substantive post holders whose ``column`` (female, ethnic_minority) is known; None without a
     people table that records it."""
     h = None if run.people is None else run.holders(period)
-    return None if h is None or column not in h else h[h[column].notna()]
+    if h is None or column not in h:
+        return None
+    return run.shared(("holders known by", column, period), lambda: h[h[column].notna()])   # for several measures
 
 
 def _share_by_role(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
