@@ -13,7 +13,8 @@ import pandas as pd
 
 from .measures_groups import COHORT, COHORT_YEAR, ROLE, _appointments, _cohort, _in_cohort, _of_role
 from .params import RATINGS
-from .registry import HIGHER, LOWER, MEDIAN, NEITHER, RATIO, WINDOW, Setting, measure, per_year, ratio, samples, totals
+from .registry import (HIGHER, LOWER, MEDIAN, NEITHER, RATIO, WINDOW, Setting, group_totals, measure, per_year, ratio,
+                       samples)
 from .survival import kaplan_meier_curve, kaplan_meier_median
 from .tables import Period, Tables
 
@@ -93,10 +94,11 @@ def ceo_survival(run: Tables, period: Period) -> pd.DataFrame:
 def exec_posts(run: Tables, period: Period, cohort_year: int | None = None) -> pd.DataFrame:
     """Executive posts at 31 Dec, in England and at the trusts of the fixed cohort."""
     p = run.snapshots(run.posts, period)
-    wide = pd.DataFrame({"all": p.groupby("year").size()})
+    year = p.year.to_numpy() - period.first
+    posts = {"all": np.bincount(year, minlength=len(period.years))}
     if _cohort(run, period, cohort_year) is not None:
-        wide[COHORT] = p[_in_cohort(run, period, p.org, cohort_year)].groupby("year").size()
-    return totals(wide.fillna(0), period.years)
+        posts[COHORT] = np.bincount(year[_in_cohort(run, period, p.org, cohort_year)], minlength=len(period.years))
+    return group_totals(list(posts), np.array(list(posts.values())), period.years)
 
 
 def _turnover(run: Tables, period: Period, role: str | None, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
