@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .registry import HIGHER, NEITHER, RATIO, Setting, measure, ratio
-from .tables import Period, Tables
+from .tables import Period, Tables, pair_keys
 
 EPS = 1e-9
 
@@ -22,8 +22,7 @@ EPS = 1e-9
 def placement_share(run: Tables, period: Period) -> pd.DataFrame:
     """Appointments in the year at trusts challenged at that moment (rated inadequate or in special
     measures) whose appointee a talent board or a central cadre placed (route ``placement``)."""
-    ev = run.events_in(period)
-    app = ev[ev.kind == "appointment"]
+    app = run.events_of("appointment", period)
     app = app[run.challenged_at(app.org, app.time)]
     return ratio(app.year, app.cause == "placement")
 
@@ -33,8 +32,7 @@ def placement_share(run: Tables, period: Period) -> pd.DataFrame:
 def placement_acceptance(run: Tables, period: Period) -> pd.DataFrame:
     """Approaches to nominees in the year that were accepted, of all approaches made by talent boards
     and central cadres; all boards, and each board (the intervention's name)."""
-    ev = run.events_in(period)
-    ap = ev[ev.kind == "approach"]
+    ap = run.events_of("approach", period)
     boards = sorted(str(b) for b in ap.cause.unique())
     return ratio(ap.year, ap.value, groups={"all": None, **{b: (ap.cause == b).to_numpy() for b in boards}})
 
@@ -51,16 +49,16 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
     sp = run.spells(run.end)
     left = sp[sp.observed & (sp.stop >= period.start) & (sp.stop < period.end)
               & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
-    left = left.assign(row=np.arange(len(left)))
-    ev = run.events
-    credits = ev.loc[ev.kind == "career_credit", ["person", "post", "time"]]
-    spans = left[["row", "person", "post", "start", "stop"]].merge(credits, on=["person", "post"])
+    start, stop = left.start.to_numpy(), left.stop.to_numpy()
+    credits = run.events_of("career_credit")
+    row, credit = _matches(pair_keys(left.person, left.post), pair_keys(credits.person, credits.post))
+    when = credits.time.to_numpy()[credit]
     credited = np.zeros(len(left), dtype=bool)
-    credited[spans.row[(spans.time >= spans.start - EPS) & (spans.time <= spans.stop + EPS)].unique()] = True
-    was_challenged = run.challenged_at(left.org, left.start) | run.challenged_at(left.org, left.stop) | credited
+    credited[row[(when >= start[row] - EPS) & (when <= stop[row] + EPS)]] = True
+    was_challenged = run.challenged_at(left.org, start) | run.challenged_at(left.org, stop) | credited
     stepped = np.zeros(len(left), dtype=bool)
     stepped[_stepped_up(run, left, within_years)] = True
-    year = np.floor(left.stop.to_numpy()).astype(int)
+    year = np.floor(stop).astype(int)
     return ratio(year, stepped, groups={"all": was_challenged, "credited": was_challenged & credited,
                                         "not_credited": was_challenged & ~credited})
 
@@ -68,13 +66,28 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
 def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndarray:
     """Rows of ``left`` whose holder, within ``within_years`` of leaving, became a chief executive
     after a director post or took a post at a larger trust at the same level or higher."""
-    ev = run.events
-    app = ev.loc[ev.kind == "appointment", ["time", "person", "org", "role"]]
-    later = left[["row", "person", "org", "role", "stop"]].merge(app, on="person", suffixes=("", "_next"))
-    later = later[(later.time >= later.stop - EPS) & (later.time <= later.stop + within_years + EPS)]
+    app = run.events_of("appointment")
+    row, later = _matches(left.person.to_numpy(), app.person.to_numpy())
+    stop, when = left.stop.to_numpy()[row], app.time.to_numpy()[later]
+    kept = (when >= stop - EPS) & (when <= stop + within_years + EPS)
+    row, later = row[kept], later[kept]
     size = (run.organisations.groupby("org")["size"].first() if "size" in run.organisations
             else pd.Series(dtype=float))
-    larger = size.reindex(later.org_next).to_numpy() > size.reindex(later.org).to_numpy()
-    to_ceo = (later.role_next == "chief_executive").to_numpy()
-    was_ceo = (later.role == "chief_executive").to_numpy()
-    return later.row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))].unique()
+
+    def size_of(org):   # NaN for a trust without a size: never larger
+        at = size.index.get_indexer(org)
+        return np.where(at >= 0, size.to_numpy()[at], np.nan)
+    larger = size_of(app.org.to_numpy()[later]) > size_of(left.org.to_numpy()[row])
+    to_ceo = (app.role == "chief_executive").to_numpy()[later]
+    was_ceo = (left.role == "chief_executive").to_numpy()[row]
+    return row[(to_ceo & ~was_ceo) | (larger & (to_ceo | ~was_ceo))]
+
+
+def _matches(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions (i, j) with left[i] == right[j] (an inner join on one key, as two arrays)."""
+    order = np.argsort(right, kind="stable")
+    first = np.searchsorted(right[order], left, side="left")
+    count = np.searchsorted(right[order], left, side="right") - first
+    i = np.repeat(np.arange(len(left)), count)
+    nth = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)   # 0, 1, … within each i
+    return i, order[np.repeat(first, count) + nth]

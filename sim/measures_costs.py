@@ -17,8 +17,7 @@ from .tables import Period, Tables
 def intervention_cost(run: Tables, period: Period) -> pd.DataFrame:
     """Cost booked by each intervention for the year (units × cost per unit), in the years it
     booked any; group total = all interventions, every year."""
-    cost = run.events_in(period)
-    cost = cost[cost.kind == "cost"]
+    cost = run.events_of("cost", period)
     by_cause = cost.groupby(["year", "cause"], observed=True).value.sum().unstack()
     return pd.concat([totals(by_cause, period.years, fill=None),
                       per_year(cost.groupby("year").value.sum(), period.years, "total")], ignore_index=True)
@@ -27,5 +26,4 @@ def intervention_cost(run: Tables, period: Period) -> pd.DataFrame:
 @measure(unit="£ per year", better=NEITHER, label="Cost of training places", groups=("all",), reduce=RATIO)
 def programme_cost(run: Tables, period: Period) -> pd.DataFrame:
     """Places started on every training programme in the year × cost per place."""
-    ev = run.events_in(period)
-    return per_year(ev[ev.kind == "programme_start"].groupby("year").value.sum(), period.years)
+    return per_year(run.events_of("programme_start", period).groupby("year").value.sum(), period.years)

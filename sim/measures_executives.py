@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .registry import MEDIAN, NEITHER, RATIO, measure, ratio, samples, totals
+from .registry import MEDIAN, NEITHER, RATIO, measure, ratio, samples, shares, totals
 from .tables import Period, Tables
 
 
@@ -26,16 +26,17 @@ def ceo_clinical_background(run: Tables, period: Period) -> pd.DataFrame | None:
     ceo = p[(p.role == "chief_executive") & (p.state == "substantive")]
     prof = run.person_column(ceo.holder, "profession")   # strings (NaN for anyone missing)
     clinical = np.isin(prof, ["doctor", "nurse", "allied_health"])  # finance is a non-clinical profession
-    return pd.concat([ratio(ceo.year, clinical), ratio(ceo.year, prof == "nurse").assign(group="nurse"),
-                      ratio(ceo.year, prof == "doctor").assign(group="doctor")], ignore_index=True)
+    return shares(ceo.year, {"all": clinical, "nurse": prof == "nurse", "doctor": prof == "doctor"})
 
 
 def _holders(run: Tables, period: Period) -> pd.DataFrame | None:
     """Substantive holders at each 31 Dec with their age then."""
     if run.people is None or "born" not in run.people:
         return None
-    held = run.holders(period)
-    return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
+    def with_age():   # the same for the two age measures
+        held = run.holders(period)
+        return held.assign(age=held.year + 1.0 - run.person_column(held.holder, "born"))
+    return run.shared(("holders' ages", period), with_age)
 
 
 @measure(unit="years", better=NEITHER, label="Median age of executives", groups=("all", "chief_executive"),
@@ -62,8 +63,7 @@ def executives_aged_55_plus(run: Tables, period: Period) -> pd.DataFrame | None:
          groups=("all",), reduce=RATIO)
 def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
     """Departures of substantive executives from their posts in the year that were retirements."""
-    ev = run.events_in(period)
-    dep = ev[ev.kind == "departure"]
+    dep = run.events_of("departure", period)
     return ratio(dep.year, dep.cause == "retire")
 
 
@@ -72,8 +72,8 @@ def retirement_share_of_departures(run: Tables, period: Period) -> pd.DataFrame:
 def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
     """Executives removed in the year because their trust entered special measures or was newly
     rated inadequate (over several years: the mean a year)."""
-    ev = run.events_in(period)
-    dep = ev[(ev.kind == "departure") & (ev.cause == "removed_after_inspection")]
+    dep = run.events_of("departure", period)
+    dep = dep[dep.cause == "removed_after_inspection"]
     wide = pd.DataFrame({"all": dep.groupby("year").size(),
                          "chief_executive": dep[dep.role == "chief_executive"].groupby("year").size()})
     return totals(wide, period.years)
@@ -84,10 +84,9 @@ def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
 def recycled_appointments(run: Tables, period: Period) -> pd.DataFrame:
     """Executive appointments in the year of someone removed from an executive post earlier in the
     run (Smith 2015: ineffective leaders moved between organisations)."""
-    ev = run.events
-    removed = ev[(ev.kind == "departure") & ev.cause.isin(["removed", "removed_after_inspection"])]
+    removed = run.events_of("departure")
+    removed = removed[removed.cause.isin(["removed", "removed_after_inspection"])]
     first_removal = removed.groupby("person").time.min()
-    app = run.events_in(period)
-    app = app[app.kind == "appointment"]
+    app = run.events_of("appointment", period)
     before = first_removal.reindex(app.person).to_numpy() < app.time.to_numpy()  # NaN (never) is False
     return ratio(app.year, before)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .measures_groups import _appointments
 from .params import GRADES
-from .registry import NEITHER, RATIO, measure, totals
+from .registry import NEITHER, RATIO, counts_by_year, group_totals, measure
 from .tables import Period, Tables
 
 
@@ -20,9 +20,9 @@ def _counts_by(frame: pd.DataFrame, key, period: Period) -> pd.DataFrame:
     """Yearly counts per value of ``key`` (0 in years without any), groups in sorted order."""
     codes, names = pd.factorize(key)  # code −1: no value (e.g. a person missing from the people table)
     names = [str(n) for n in names]
-    cells = (codes * len(period.years) + (frame.year.to_numpy() - period.first))[codes >= 0]
-    counts = np.bincount(cells, minlength=len(names) * len(period.years)).reshape(len(names), len(period.years))
-    return totals(pd.DataFrame(counts.T, index=period.years, columns=names)[sorted(names)], period.years)
+    counts = counts_by_year(codes, len(names), frame.year.to_numpy(), period.years)
+    in_order = sorted(range(len(names)), key=names.__getitem__)
+    return group_totals([names[i] for i in in_order], counts[in_order], period.years)
 
 
 def _by_origin(run: Tables, period: Period, rows: pd.DataFrame) -> pd.DataFrame | None:
@@ -43,17 +43,17 @@ FLOW = dict(unit="people per year", better=NEITHER, groups="each origin route", 
 @measure(label="Entering the management pipeline", **FLOW)
 def flow_entry(run: Tables, period: Period) -> pd.DataFrame:
     """People entering the management pipeline in the year, by origin route."""
-    ev = run.events_in(period)
-    entry = ev[ev.kind == "entry"]
+    entry = run.events_of("entry", period)
     return _counts_by(entry, entry.cause, period)
 
 
 @measure(label="Becoming senior managers", **FLOW)
 def flow_to_senior(run: Tables, period: Period) -> pd.DataFrame | None:
     """People becoming senior managers in the year (promotion or entry at that grade), by origin."""
-    ev = run.events_in(period)
-    return _by_origin(run, period, ev[((ev.kind == "promotion") & (ev.cause == "middle_to_senior"))
-                                      | ((ev.kind == "entry") & (ev.value == GRADES.index("senior_manager")))])
+    promoted, entered = run.events_of("promotion", period), run.events_of("entry", period)
+    # promotions, then entries: counts do not depend on the order of the rows
+    return _by_origin(run, period, pd.concat([promoted[promoted.cause == "middle_to_senior"],
+                                              entered[entered.value == GRADES.index("senior_manager")]]))
 
 
 @measure(label="First executive-director posts", **FLOW)
@@ -72,6 +72,5 @@ def flow_to_ceo(run: Tables, period: Period) -> pd.DataFrame | None:
          reduce=RATIO)
 def flow_exit(run: Tables, period: Period) -> pd.DataFrame:
     """People leaving the pipeline for good in the year, by the grade they left from."""
-    ev = run.events_in(period)
-    exits = ev[ev.kind == "exit"].dropna(subset=["value"])
-    return _counts_by(exits, np.asarray(GRADES, dtype=object)[exits.value.astype(int)], period)
+    exits = run.events_of("exit", period).dropna(subset=["value"])
+    return _counts_by(exits, pd.Categorical.from_codes(exits.value.to_numpy().astype(int), GRADES), period)

@@ -48,5 +48,4 @@ def _of_role(frame: pd.DataFrame, role: str | None) -> pd.DataFrame:
 
 
 def _appointments(run: Tables, period: Period) -> pd.DataFrame:
-    ev = run.events_in(period)
-    return ev[ev.kind == "appointment"]
+    return run.events_of("appointment", period)

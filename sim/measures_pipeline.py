@@ -7,11 +7,13 @@ its place in the registry's order).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .measures_groups import EPS
 from .params import GRADES
-from .registry import HIGHER, NEITHER, RATIO, ByGroup, Setting, measure, per_year, ratio, totals
+from .registry import (HIGHER, NEITHER, RATIO, ByGroup, Setting, counts_by_year, group_totals, measure, per_year,
+                       ratio)
 from .tables import Period, Tables
 
 
@@ -19,8 +21,10 @@ from .tables import Period, Tables
 def pipeline(run: Tables, period: Period) -> pd.DataFrame:
     """People in each grade at 31 Dec."""
     pl = run.snapshots(run.pipeline, period)
-    wide = pl.groupby(["year", "grade"])["count"].sum().unstack(fill_value=0)
-    return totals(wide[[g for g in GRADES if g in wide.columns]], period.years)
+    grade = pd.Categorical(pl.grade, categories=GRADES).codes   # −1: not a grade
+    people = counts_by_year(grade, len(GRADES), pl.year.to_numpy(), period.years, pl["count"].to_numpy())
+    seen = np.bincount(grade[grade >= 0], minlength=len(GRADES)) > 0   # grades with a row in the period
+    return group_totals(np.asarray(GRADES)[seen], people[seen], period.years)
 
 
 @measure(unit="people per executive post", better=HIGHER, label="Ready successors per executive post",
@@ -60,11 +64,10 @@ def graduate_retention(run: Tables, period: Period, within_years: float = 1.0) -
     entering; an exit at exactly the anniversary counts as leaving, because feeder leavers are
     drawn at each 1 January tick. Entrants whose anniversary tick falls after the end of the run
     are left out (their follow-up is incomplete)."""
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "entry") & (entries.cause == "graduate_scheme")]
+    entries = run.events_of("entry", period)
+    entries = entries[entries.cause == "graduate_scheme"]
     entries = entries[entries.time + within_years + EPS < run.end]
-    ev = run.events
-    exits = ev[ev.kind == "exit"]   # (then the entrants among them: isin over the exits, not the whole log)
-    first_exit = exits[exits.person.isin(entries.person)].groupby("person").time.min()
+    exits = run.events_of("exit")
+    first_exit = exits[np.isin(exits.person.to_numpy(), entries.person.to_numpy())].groupby("person").time.min()
     gone = first_exit.reindex(entries.person).to_numpy() - entries.time.to_numpy() <= within_years + EPS
     return ratio(entries.year, ~gone)  # NaN (no exit) compares False: retained

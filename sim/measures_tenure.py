@@ -13,7 +13,8 @@ import pandas as pd
 
 from .measures_groups import COHORT, COHORT_YEAR, ROLE, _appointments, _cohort, _in_cohort, _of_role
 from .params import RATINGS
-from .registry import HIGHER, LOWER, MEDIAN, NEITHER, RATIO, WINDOW, Setting, measure, per_year, ratio, samples, totals
+from .registry import (HIGHER, LOWER, MEDIAN, NEITHER, RATIO, WINDOW, Setting, group_totals, measure, per_year, ratio,
+                       samples)
 from .survival import kaplan_meier_curve, kaplan_meier_median
 from .tables import Period, Tables
 
@@ -51,11 +52,11 @@ def _km_medians(run: Tables, period: Period, window_years: int | None, role: str
     start = end - window_years if window_years else period.start
     sp = run.spells(end)
     sp = _of_role(sp[sp.start >= start], role)
-    sp = sp.assign(year=np.minimum(np.floor(sp.stop), period.last).astype(int))
-    sp = sp.merge(run.organisations[["year", "org", "rating"]], on=["year", "org"], how="left")
-    subsets = {"all": sp, **{r: sp[sp.rating == r] for r in RATINGS}}
+    sp = run.with_trust(sp.assign(year=np.minimum(np.floor(sp.stop.to_numpy()), period.last).astype(int)), ["rating"])
+    duration, observed, rating = sp.duration.to_numpy(), sp.observed.to_numpy(), sp.rating.to_numpy()
+    subsets = {"all": np.ones(len(sp), dtype=bool), **{r: rating == r for r in RATINGS}}
     return pd.DataFrame({"group": list(subsets),
-                         "value": [kaplan_meier_median(s.duration, s.observed) for s in subsets.values()]})
+                         "value": [kaplan_meier_median(duration[s], observed[s]) for s in subsets.values()]})
 
 
 @measure(unit="years", better=HIGHER, label="Median tenure, chief executives", groups=("all", *RATINGS),
@@ -93,15 +94,16 @@ def ceo_survival(run: Tables, period: Period) -> pd.DataFrame:
 def exec_posts(run: Tables, period: Period, cohort_year: int | None = None) -> pd.DataFrame:
     """Executive posts at 31 Dec, in England and at the trusts of the fixed cohort."""
     p = run.snapshots(run.posts, period)
-    wide = pd.DataFrame({"all": p.groupby("year").size()})
+    year = p.year.to_numpy() - period.first
+    posts = {"all": np.bincount(year, minlength=len(period.years))}
     if _cohort(run, period, cohort_year) is not None:
-        wide[COHORT] = p[_in_cohort(run, period, p.org, cohort_year)].groupby("year").size()
-    return totals(wide.fillna(0), period.years)
+        posts[COHORT] = np.bincount(year[_in_cohort(run, period, p.org, cohort_year)], minlength=len(period.years))
+    return group_totals(list(posts), np.array(list(posts.values())), period.years)
 
 
 def _turnover(run: Tables, period: Period, role: str | None, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
-    ev = run.events_in(period)
-    dep = _of_role(ev[(ev.kind == "departure") & ~ev.cause.isin(exclude)], role)
+    dep = run.events_of("departure", period)
+    dep = _of_role(dep[~dep.cause.isin(exclude)], role)
     posts = _of_role(run.snapshots(run.posts, period), role)
     return per_year(dep.groupby("year").size(), period.years, den=posts.groupby("year").size())
 

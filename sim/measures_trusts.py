@@ -13,7 +13,8 @@ import pandas as pd
 
 from .measures_groups import EPS, RATING_GROUPS, _by_trust
 from .params import RATINGS
-from .registry import HIGHER, LOWER, NEITHER, RATIO, ByGroup, Setting, measure, per_year, ratio, totals
+from .registry import (HIGHER, LOWER, NEITHER, RATIO, ByGroup, Setting, counts_by_year, group_totals, measure,
+                       per_year, ratio, shares)
 from .tables import Period, Tables
 
 
@@ -26,8 +27,10 @@ RATING_BETTER = ByGroup({"outstanding": HIGHER, "good": HIGHER}, otherwise=LOWER
 def trusts_by_rating(run: Tables, period: Period) -> pd.DataFrame:
     """Trusts with each CQC rating at 31 Dec."""
     orgs = run.snapshots(run.organisations, period)
-    wide = orgs.groupby(["year", "rating"]).size().unstack(fill_value=0)
-    return totals(wide.reindex(columns=list(RATINGS), fill_value=0), period.years, fill=None)
+    year, rated = orgs.year.to_numpy(), orgs.rating.notna().to_numpy()
+    trusts = counts_by_year(pd.Categorical(orgs.rating, categories=RATINGS).codes, len(RATINGS), year, period.years)
+    snapshot = np.bincount(year[rated] - period.first, minlength=len(period.years)) > 0   # years with a rated trust
+    return group_totals(RATINGS, np.where(snapshot, trusts, np.nan), period.years)
 
 
 @measure(unit="share of trusts", better=RATING_BETTER, label="Share of trusts by CQC rating", groups=RATINGS,
@@ -35,7 +38,7 @@ def trusts_by_rating(run: Tables, period: Period) -> pd.DataFrame:
 def trust_rating_share(run: Tables, period: Period) -> pd.DataFrame:
     """Share of all trusts with each CQC rating at 31 Dec (the model rates every trust)."""
     orgs = run.snapshots(run.organisations, period)
-    return pd.concat([ratio(orgs.year, orgs.rating == r).assign(group=r) for r in RATINGS], ignore_index=True)
+    return shares(orgs.year, {r: orgs.rating == r for r in RATINGS})
 
 
 @measure(unit="trusts", better=LOWER, label="Trusts in special measures", groups=("all",), reduce=RATIO)
@@ -51,8 +54,7 @@ def special_measures_years(run: Tables, period: Period, entered_from: float | No
     """Mean length of the special-measures spells that ended in the year; optionally only spells
     that began at or after ``entered_from`` (a decimal year), as when a regime began mid-period
     and no earlier spell could be counted."""
-    ev = run.events_in(period)
-    exits = ev[ev.kind == "special_measures_exit"]
+    exits = run.events_of("special_measures_exit", period)
     if entered_from is not None:
         exits = exits[exits.time - exits.value >= entered_from - EPS]
     return ratio(exits.year, exits.value)
@@ -75,12 +77,10 @@ def recently_appointed(run: Tables, period: Period, within_years: float = 1.0) -
 def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
     """Inspections in the year of a trust already rated that improved or worsened its overall rating
     (CQC State of Care: 13 of 37 acute trusts re-inspected to end-2016 improved, 4 worsened)."""
-    ev = run.events_in(period)
-    insp = ev[ev.kind == "inspection"]
+    insp = run.events_of("inspection", period)
     before = insp.cause.astype(str).map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)
     after = insp.value.to_numpy(dtype=float)
-    return pd.concat([ratio(insp.year, after < before).assign(group="improved"),
-                      ratio(insp.year, after > before).assign(group="worsened")], ignore_index=True)
+    return shares(insp.year, {"improved": after < before, "worsened": after > before})
 
 
 @measure(unit="share of spells", better=HIGHER, label="Special-measures spells ended within a year",
@@ -88,10 +88,9 @@ def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
 def special_measures_left_within_a_year(run: Tables, period: Period) -> pd.DataFrame:
     """Special-measures spells that began in the year and ended within twelve months (spells whose
     first year is not over by the end of the run are left out) — HSJ 2017: 5 of 27 trusts."""
-    ev = run.events
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + 1.0 <= run.end)]
-    exits = ev[ev.kind == "special_measures_exit"]
+    entries = run.events_of("special_measures_entry", period)
+    entries = entries[entries.time + 1.0 <= run.end]
+    exits = run.events_of("special_measures_exit")
     exit_org, exit_time = exits.org.to_numpy(), exits.time.to_numpy()
     left = []
     for org, time in zip(entries.org.tolist(), entries.time.tolist()):   # numpy, not pandas, for each entry
@@ -106,10 +105,10 @@ def ceo_left_after_special_measures(run: Tables, period: Period, within_years: f
     """Entries into special measures in the year after which the trust's chief executive left their
     post (for any reason) within ``within_years`` (default seven months; HSJ 2014: 5 of the 14
     trusts in special measures replaced their chief executive within seven months)."""
-    ev = run.events
-    entries = run.events_in(period)
-    entries = entries[(entries.kind == "special_measures_entry") & (entries.time + within_years <= run.end)]
-    gone = ev[(ev.kind == "departure") & (ev.role == "chief_executive")]
+    entries = run.events_of("special_measures_entry", period)
+    entries = entries[entries.time + within_years <= run.end]
+    gone = run.events_of("departure")
+    gone = gone[gone.role == "chief_executive"]
     gone_org, gone_time = gone.org.to_numpy(), gone.time.to_numpy()
     left = [bool(((gone_org == org) & (gone_time >= time) & (gone_time <= time + within_years)).any())
             for org, time in zip(entries.org.tolist(), entries.time.tolist())]   # numpy, not pandas, for each entry

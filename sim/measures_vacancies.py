@@ -12,15 +12,18 @@ import numpy as np
 import pandas as pd
 
 from .measures_groups import COHORT, COHORT_YEAR, ROLE, TRUST_GROUPS, _by_trust, _cohort, _in_cohort, _of_role
-from .registry import APPRAISE, LOWER, NEITHER, RATIO, WINDOW, measure, ratio, totals
+from .registry import APPRAISE, LOWER, NEITHER, RATIO, WINDOW, group_totals, measure, ratio
 from .tables import Period, Tables
 
 
 def _posts_in_state(run: Tables, period: Period, states: tuple[str, ...], role: str | None,
                     cohort_year: int | None) -> pd.DataFrame:
     """Executive posts in one of ``states`` at 31 Dec, over all posts, in each group of trusts."""
-    p = _of_role(run.snapshots(run.posts_at_trusts, period), role)
-    return ratio(p.year, p.state.isin(states), groups=_by_trust(p, _cohort(run, period, cohort_year)))
+    def posts_by_trust():   # the same for the three vacancy measures
+        p = _of_role(run.snapshots(run.posts_at_trusts, period), role)
+        return p, _by_trust(p, _cohort(run, period, cohort_year))
+    p, groups = run.shared(("posts by trust", period, role, cohort_year), posts_by_trust)
+    return ratio(p.year, p.state.isin(states), groups=groups)
 
 
 VACANCY = dict(unit="share of executive posts", better=LOWER, groups=TRUST_GROUPS, reduce=RATIO,
@@ -73,10 +76,10 @@ def exec_post_years_without_holder(run: Tables, period: Period, cohort_year: int
     # each gap's overlap with each year of the period: gaps × years
     overlap = np.clip(np.minimum(gaps.stop.to_numpy()[:, None], edges + 1.0)
                       - np.maximum(gaps.start.to_numpy()[:, None], edges), 0.0, None)
-    wide = pd.DataFrame({"all": overlap.sum(axis=0)}, index=period.years)
+    post_years = {"all": overlap.sum(axis=0)}
     if _cohort(run, period, cohort_year) is not None:
-        wide[COHORT] = overlap[_in_cohort(run, period, gaps.org, cohort_year)].sum(axis=0)
-    return totals(wide, period.years)
+        post_years[COHORT] = overlap[_in_cohort(run, period, gaps.org, cohort_year)].sum(axis=0)
+    return group_totals(list(post_years), np.array(list(post_years.values())), period.years)
 
 
 @measure(unit="trusts", better=NEITHER, label="Trusts in the fixed cohort of challenged trusts",

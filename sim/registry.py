@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 LOWER, HIGHER, NEITHER = "lower", "higher", None   # which way is better; NEITHER: no value judgement
 RATIO, MEDIAN, WINDOW = "ratio", "median", "window"
@@ -145,8 +146,9 @@ def measure(*, unit: str, better, label: str, groups, reduce: str, headline: dic
 def _mask(mask, n: int) -> np.ndarray:
     if mask is None:
         return np.ones(n, dtype=bool)
-    return np.asarray(pd.Series(mask).fillna(False), dtype=bool) if isinstance(mask, pd.Series) \
-        else np.asarray(mask, dtype=bool)
+    if isinstance(mask, pd.Series):   # a missing flag is False; a plain boolean Series has none to fill
+        return mask.to_numpy() if mask.dtype == bool else np.asarray(mask.fillna(False), dtype=bool)
+    return np.asarray(mask, dtype=bool)
 
 
 def _observations(year, num, den, group) -> pd.DataFrame:
@@ -167,6 +169,19 @@ def _distinct(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     """RATIO observations from rows: each row adds ``num`` and ``den`` (arrays or scalars) to its
     year, in every group whose mask (``groups``: name → boolean mask, or None for all rows) holds."""
+    return _observations(*(np.concatenate(column) for column in zip(*_ratio_parts(year, num, den, groups))))
+
+
+def shares(year, nums: dict, den=1.0) -> pd.DataFrame:
+    """RATIO observations of several numerators over the same rows: group name → ``num``, each over
+    ``den``; what ``ratio(year, num, den)`` of each, renamed to its group and concatenated, gives."""
+    parts = [part for name, num in nums.items() for part in _ratio_parts(year, num, den, {name: None})]
+    year, num, den, group = (np.concatenate(column) for column in zip(*parts))
+    return _observations(year, num, den, pd.array(group, dtype="str"))
+
+
+def _ratio_parts(year, num, den, groups: dict | None) -> list[list[np.ndarray]]:
+    """``ratio``'s columns (year, num, den, group) for each group, years without a den left out."""
     year = np.asarray(year)
     num = np.broadcast_to(np.asarray(num, dtype=float), year.shape)
     den = np.broadcast_to(np.asarray(den, dtype=float), year.shape)
@@ -175,21 +190,38 @@ def ratio(year, num, den=1.0, groups: dict | None = None) -> pd.DataFrame:
     sums = (_sums_by_membership(index, len(years), num, den, list(masks.values()))
             if 1 < len(masks) <= MEMBERSHIP_GROUPS and _small_counts(num) and _small_counts(den) else None)
     whole = sums is not None or bool(np.all(num == np.round(num)) and np.all(den == np.round(den)))
+    fractions = None if whole else _compensated_sums(num, den, years, index, list(masks.values()))
     parts = []
     for g, (name, m) in enumerate(masks.items()):
         if sums is not None:
             group_sums = (years, sums[0][:, g], sums[1][:, g])
         elif whole:  # counts: exact in any order, and bincount is much faster than groupby
             group_sums = (years, np.bincount(index[m], num[m], len(years)), np.bincount(index[m], den[m], len(years)))
-        else:  # pandas' compensated sums, so means equal pandas' own .mean() to the last bit
-            by_year = pd.DataFrame({"num": num[m], "den": den[m]}).groupby(year[m]).sum()
-            group_sums = (by_year.index.to_numpy(), by_year.num.to_numpy(), by_year.den.to_numpy())
+        else:
+            group_sums = fractions[g]
         kept = group_sums[2] != 0
         parts.append([a[kept] for a in group_sums] + [np.full(kept.sum(), name, dtype=object)])
-    return _observations(*(np.concatenate(column) for column in zip(*parts)))
+    return parts
 
 
 MEMBERSHIP_GROUPS = 10   # up to 2^10 membership patterns a year
+
+
+def _compensated_sums(num: np.ndarray, den: np.ndarray, years: np.ndarray, index: np.ndarray,
+                      masks: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(years, Σnum, Σden) of each group, the years it has rows in, by pandas' compensated sums, so
+    means equal pandas' own .mean() to the last bit: one groupby over every group's rows by their
+    cell (group, year), each group's rows in their order (what a groupby per group would add, in
+    the same order). ``years`` and ``index`` are ``_distinct(year)``."""
+    rows = [np.flatnonzero(m) for m in masks]
+    at = np.concatenate(rows)
+    cell = np.repeat(np.arange(len(masks)), [len(r) for r in rows]) * len(years) + index[at]
+    by = pd.DataFrame({"num": num[at], "den": den[at]}).groupby(cell).sum()
+    cells = by.index.to_numpy()
+    bounds = np.searchsorted(cells, np.arange(len(masks) + 1) * len(years))
+    num_sums, den_sums = by.num.to_numpy(), by.den.to_numpy()
+    return [(years[cells[lo:hi] % len(years)], num_sums[lo:hi], den_sums[lo:hi])
+            for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def _small_counts(values: np.ndarray) -> bool:
@@ -217,10 +249,25 @@ def totals(wide: pd.DataFrame, years, fill: float | None = 0.0) -> pd.DataFrame:
     over one per year, so a period pooled gives the mean per year. Years without a total get
     ``fill`` (None: left out)."""
     wide = wide.reindex(years) if fill is None else wide.reindex(years, fill_value=fill)
-    values = wide.to_numpy(dtype=float).T.ravel()
-    group = np.repeat(np.asarray([str(c) for c in wide.columns], dtype=object), len(wide))
+    return group_totals(wide.columns, wide.to_numpy(dtype=float).T, years)
+
+
+def group_totals(names, values: np.ndarray, years) -> pd.DataFrame:
+    """RATIO observations as ``totals`` makes them, from an array: ``values[g, y]`` is the total of
+    group ``names[g]`` in year ``years[y]`` (NaN: left out)."""
+    values = np.asarray(values, dtype=float).ravel()
+    group = np.repeat(np.asarray([str(n) for n in names], dtype=object), len(years))
     kept = ~np.isnan(values)
-    return _observations(np.tile(np.asarray(years), len(wide.columns))[kept], values[kept], 1.0, group[kept])
+    return _observations(np.tile(np.asarray(years), len(names))[kept], values[kept], 1.0, group[kept])
+
+
+def counts_by_year(codes: np.ndarray, n: int, year: np.ndarray, years: np.ndarray, weights=None) -> np.ndarray:
+    """Rows (or their ``weights``: whole numbers, so the sums are exact) of each code 0 … n−1 in each
+    of ``years`` (consecutive), as an n × years array; rows with code −1 are left out."""
+    known = codes >= 0
+    cell = codes[known].astype(np.int64) * len(years) + (np.asarray(year)[known] - years[0])
+    weights = None if weights is None else np.asarray(weights)[known]
+    return np.bincount(cell, weights, n * len(years)).reshape(n, len(years))
 
 
 def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None = None,
@@ -228,48 +275,77 @@ def per_year(values: pd.Series, years, group: str = "all", den: pd.Series | None
     """RATIO observations from one series of yearly totals: ``values`` (indexed by year) over
     ``den`` per year (1 when None: a count or sum per year, whose pooled value is the mean per
     year). Years without a value get ``fill`` (None: left out)."""
-    obs = totals(values.to_frame(group), years, fill)
+    by_year = values.reindex(years) if fill is None else values.reindex(years, fill_value=fill)
+    obs = group_totals([group], by_year.to_numpy(dtype=float)[None, :], years)   # as totals of values.to_frame(group)
     return obs if den is None else obs.assign(den=den.reindex(obs.year).to_numpy(dtype=float))
 
 
 def samples(year, x, groups: dict | None = None) -> pd.DataFrame:
     """MEDIAN observations: every row's ``x``, in each group whose mask holds."""
-    frame = pd.DataFrame({"year": np.asarray(year), "x": np.asarray(x, dtype=float)})
-    return pd.concat([frame[_mask(mask, len(frame))].assign(group=name)
-                      for name, mask in (groups or {"all": None}).items()], ignore_index=True)
+    year, x = np.asarray(year), np.asarray(x, dtype=float)
+    rows = [np.flatnonzero(_mask(mask, len(year))) for mask in (groups or {"all": None}).values()]
+    at = np.concatenate(rows)
+    # the group names taken in Arrow: a string object per row would cost more than all the rest
+    group = pa.array(list(groups or ["all"]), pa.string()).take(
+        np.repeat(np.arange(len(rows)), [len(r) for r in rows]))
+    return pd.DataFrame({"year": year[at], "x": x[at], "group": pd.array(group, dtype="str")})
 
 
 # -- reducing observations ----------------------------------------------------------------------
-def _group_order(m: Measure, observed: pd.Series) -> list[str]:
-    return list(dict.fromkeys([*m.fixed_groups, *pd.unique(observed)]))
+def _group_order(m: Measure, observed: list[str]) -> list[str]:
+    return list(dict.fromkeys([*m.fixed_groups, *observed]))
 
 
 def yearly(m: Measure, obs: pd.DataFrame, years) -> list[tuple[str, str, int, float]]:
     """(measure, group, year, value) rows: one per group and year (NaN where nothing was observed);
     a WINDOW measure gives one row per group with year −1."""
     if m.reduce == WINDOW:
-        values = dict(zip(obs.group, obs.value))
-        return [(m.name, g, -1, float(values.get(g, np.nan))) for g in _group_order(m, obs.group)]
+        labels = obs["group"].tolist()
+        values = dict(zip(labels, obs["value"].tolist()))
+        return [(m.name, g, -1, float(values.get(g, np.nan))) for g in _group_order(m, labels)]
     years = np.asarray(years)
-    groups = _group_order(m, obs.group)
-    if m.reduce == RATIO:  # small tables (a row per group and year): sum with bincount
-        # each row's group number by a dict (pd.Categorical costs more than the sums on tables this small)
+    if m.reduce == RATIO:   # a row per group and year: plain strings and a dict beat pandas on tables this small
+        labels = obs["group"].tolist()
+        groups = _group_order(m, labels)
         number = {group: i for i, group in enumerate(groups)}
-        g = np.array([number[group] for group in obs["group"].tolist()], dtype=np.int64)
-        y = obs["year"].to_numpy() - years[0]
-        keep = (y >= 0) & (y < len(years))
-        cell = g[keep] * len(years) + y[keep]
-        size = len(groups) * len(years)
+        g = np.array([number[group] for group in labels], dtype=np.int64)
+    else:   # a row per sample (tens of thousands): each distinct group once
+        codes, labels = pd.factorize(obs["group"])
+        groups = _group_order(m, labels.tolist())
+        g = np.array([groups.index(group) for group in labels], dtype=np.int64)[codes]
+    # each row's cell (group, year) of the groups × years table; rows of other years are left out
+    y = obs["year"].to_numpy() - years[0]
+    keep = (y >= 0) & (y < len(years))
+    cell = g[keep] * len(years) + y[keep]
+    size = len(groups) * len(years)
+    if m.reduce == RATIO:
         num = np.bincount(cell, obs["num"].to_numpy(dtype=float)[keep], size)
         den = np.bincount(cell, obs["den"].to_numpy(dtype=float)[keep], size)
         with np.errstate(divide="ignore", invalid="ignore"):
-            values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan).reshape(len(groups), len(years))
-    elif len(obs):
-        medians = obs.groupby(["group", "year"], sort=False).x.median()
-        values = medians.unstack("group").reindex(index=years, columns=groups).to_numpy().T
+            values = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
     else:
-        values = np.full((len(groups), len(years)), np.nan)
-    return [(m.name, g, int(y), float(v)) for g, row in zip(groups, values) for y, v in zip(years, row)]
+        values = _medians(cell, obs["x"].to_numpy(dtype=float)[keep], size)
+    return [(m.name, g, int(y), float(v))
+            for g, row in zip(groups, values.reshape(len(groups), len(years))) for y, v in zip(years, row)]
+
+
+def _medians(cell: np.ndarray, x: np.ndarray, size: int) -> np.ndarray:
+    """The median of the x of each cell 0 … size−1, NaN ones left out (NaN for a cell without any),
+    as pandas' groupby median gives it: the middle value, or the mean of the two middle ones. (Of a
+    −0 and a +0, which pandas returns is its own choice; the samples of the MEDIAN measures are
+    times and ages, never −0.)"""
+    known = ~np.isnan(x)
+    cell, x = cell[known], x[known]
+    # the samples cell by cell: numpy's stable sort of 16-bit integers is a radix sort
+    by_cell = x[np.argsort(cell.astype(np.int16) if size <= 2 ** 15 else cell, kind="stable")]
+    count = np.bincount(cell, minlength=size)
+    start = np.cumsum(count) - count
+    out = np.full(size, np.nan)
+    for c in np.flatnonzero(count):   # a few dozen cells
+        n, half = count[c], count[c] // 2
+        middle = np.partition(by_cell[start[c]:start[c] + n], [half - 1, half] if n % 2 == 0 else half)
+        out[c] = middle[half] if n % 2 else (middle[half - 1] + middle[half]) / 2
+    return out
 
 
 def pooled(m: Measure, obs: pd.DataFrame, group: str) -> float:

@@ -25,7 +25,9 @@ def _holders(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
     """Substantive post holders whose ``column`` (female, ethnic_minority) is known; None without a
     people table that records it."""
     h = None if run.people is None else run.holders(period)
-    return None if h is None or column not in h else h[h[column].notna()]
+    if h is None or column not in h:
+        return None
+    return run.shared(("holders known by", column, period), lambda: h[h[column].notna()])   # for several measures
 
 
 def _share_by_role(run: Tables, period: Period, column: str) -> pd.DataFrame | None:
@@ -80,8 +82,7 @@ def entrant_share(run: Tables, period: Period) -> pd.DataFrame | None:
     the year (every route, external executive hires included)."""
     if run.people is None:
         return None
-    ev = run.events_in(period)
-    entry = ev[ev.kind == "entry"]
+    entry = run.events_of("entry", period)
     return pd.concat([ratio(*_flag(run, entry, "female")).assign(group="women"),
                       ratio(*_flag(run, entry, "ethnic_minority")).assign(group="ethnic_minority")],
                      ignore_index=True)
@@ -103,10 +104,10 @@ def appointment_from_shortlisting_ratio(run: Tables, period: Period, role: str |
     the round's offer. NaN when a group has no one shortlisted or no offer."""
     if run.people is None:
         return None
-    ev = run.events_in(period)
-    ev = ev if role is None else ev[ev.role == role]
-    shortlist = ev[ev.kind == "shortlist"]
-    offered = run.person_column(ev.person[ev.kind == "offer"], "ethnic_minority").astype(float)
+    shortlist, offers = run.events_of("shortlist", period), run.events_of("offer", period)
+    if role is not None:
+        shortlist, offers = shortlist[shortlist.role == role], offers[offers.role == role]
+    offered = run.person_column(offers.person, "ethnic_minority").astype(float)
     white = (np.sum(offered == 0), shortlist.value[shortlist.cause == "white"].sum())
     minority = (np.sum(offered == 1), shortlist.value[shortlist.cause == "ethnic_minority"].sum())
     if min(white[1], minority[0], minority[1]) <= 0:

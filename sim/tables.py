@@ -60,7 +60,8 @@ class Tables:
             frame = getattr(self, name)
             texts = [] if frame is None else [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
             if texts:
-                setattr(self, name, frame.astype({c: "category" for c in texts}))
+                # column by column: astype of a dict rebuilds the whole frame
+                setattr(self, name, frame.assign(**{c: frame[c].astype("category") for c in texts}))
 
     @classmethod
     def from_result(cls, result) -> "Tables":
@@ -74,31 +75,71 @@ class Tables:
             self._cache[key] = make()
         return self._cache[key]
 
+    def shared(self, key: tuple, make):
+        """What several measures compute alike from this run (e.g. the same rows in the same groups),
+        made by ``make()`` once and kept under ``key``."""
+        return self._cached(("shared", *key), make)
+
     def snapshots(self, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
         """Rows of a yearly snapshot table (posts, organisations, pipeline, posts_at_trusts) in
         ``period``."""
         # the cache keeps ``frame`` alive with its view, so no other frame can take over its id
         return self._cached(("snapshots", id(frame), period), lambda: (
-            frame, frame[(frame.year >= period.first) & (frame.year <= period.last)]))[1]
+            frame, _between(frame, "year", period.first, period.last + 1)))[1]
 
     def events_in(self, period: Period) -> pd.DataFrame:
         """Events from 1 January of ``period.first`` to 1 January after ``period.last``, with their
         calendar ``year``."""
-        def make():
-            ev = self.events
-            if ev["time"].is_monotonic_increasing:   # a run logs in time order: the period is one slice
-                lo, hi = np.searchsorted(ev["time"].to_numpy(), [period.start, period.end], side="left")
-                ev = ev.iloc[lo:hi]
-            else:
-                ev = ev[(ev.time >= period.start) & (ev.time < period.end)]
-            return ev.assign(year=np.floor(ev.time).astype(int))
-        return self._cached(("events", period), make)
+        return self._cached(("events", period), lambda: _with_year(self.events, period))
+
+    def events_of(self, kind: str, period: Period | None = None) -> pd.DataFrame:
+        """Events of one ``kind``, in log order: the whole log, or those in ``period`` (with their
+        calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
+        if period is not None:
+            return self._cached(("kind", kind, period), lambda: _with_year(self.events_of(kind), period))
+        by_kind, bounds = self._by_kind
+        return by_kind.iloc[slice(*bounds.get(kind, (0, 0)))]
+
+    @cached_property
+    def _by_kind(self) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes), and
+        where each kind's rows are: each kind is then a slice, not a filter of the whole log."""
+        kind = self.events["kind"]
+        codes, names = ((kind.cat.codes.to_numpy(), kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype)
+                        else pd.factorize(kind))
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        return self.events.take(order), {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
 
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
         """Post snapshots with the trust's rating and special-measures flag in the same snapshot."""
-        orgs = self.organisations[["year", "org", "rating", "special_measures"]]
-        return self.posts.merge(orgs, on=["year", "org"], how="left")
+        return self.with_trust(self.posts, ["rating", "special_measures"])
+
+    def with_trust(self, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """``frame`` (rows with a year and an org) with ``columns`` of each row's trust in the snapshot
+        of that year: what ``frame.merge(organisations, on=["year", "org"], how="left")`` gives."""
+        rows = self._trust_rows(frame["year"].to_numpy(), frame["org"].to_numpy())
+        if rows is None or (rows < 0).any():   # a trust twice in a snapshot, or missing: the merge decides
+            return frame.merge(self.organisations[["year", "org", *columns]], on=["year", "org"], how="left")
+        # each trust once in each snapshot: taking its row is the merge, without joining two frames
+        return frame.reset_index(drop=True).assign(**{c: self.organisations[c].array.take(rows) for c in columns})
+
+    def _trust_rows(self, year: np.ndarray, org: np.ndarray) -> np.ndarray | None:
+        """The row of the organisations table of each (year, org), −1 where there is none; None if a
+        (year, org) has several rows."""
+        def make():
+            orgs = self.organisations
+            keys = pair_keys(orgs["year"].to_numpy(), orgs["org"].to_numpy())
+            order = np.argsort(keys, kind="stable")
+            return keys[order], order, bool(np.any(np.diff(keys[order]) == 0))
+        keys, order, repeated = self._cached("trust_keys", make)
+        if repeated:
+            return None
+        at = _find(keys, pair_keys(year, org))
+        rows = np.full(len(at), -1)
+        rows[at >= 0] = order[at[at >= 0]]
+        return rows
 
     def challenged_cohort(self, year: int) -> np.ndarray | None:
         """The trusts challenged (rated inadequate or in special measures) at 31 Dec of ``year``: the
@@ -115,56 +156,79 @@ class Tables:
         and stop. A spell ends at an appointment (whose value is the spell's length); one still open
         when the log ends runs from the post's last departure to ``end``."""
         def make():
-            ev = self.events
-            app = ev[ev.kind == "appointment"]
+            app, dep = self.events_of("appointment"), self.events_of("departure")
             closed = app[app.value > 0]
-            last_app = app.groupby("post").time.max()
-            dep = ev[ev.kind == "departure"]
-            last_dep = dep.groupby("post").agg(time=("time", "max"), org=("org", "first"))
+            appointed, last_app, _ = _latest(app.post.to_numpy(), app.time.to_numpy())
+            departed, last_dep, first = _latest(dep.post.to_numpy(), dep.time.to_numpy())
+            at = _find(appointed, departed)
+            appointed_last = np.full(len(departed), -np.inf)   # never appointed: every departure is later
+            appointed_last[at >= 0] = last_app[at[at >= 0]]
             # a handover departs and appoints at one instant: strictly later departures are still open
-            still_open = last_dep[last_dep.time > last_app.reindex(last_dep.index).fillna(-np.inf)]
+            still_open = last_dep > appointed_last
             return pd.DataFrame({
-                "org": np.concatenate([closed.org.to_numpy(), still_open.org.to_numpy()]),
-                "post": np.concatenate([closed.post.to_numpy(), still_open.index.to_numpy()]),
-                "start": np.concatenate([(closed.time - closed.value).to_numpy(), still_open.time.to_numpy()]),
-                "stop": np.concatenate([closed.time.to_numpy(), np.full(len(still_open), self.end)])})
+                "org": np.concatenate([closed.org.to_numpy(), dep.org.to_numpy()[first[still_open]]]),
+                "post": np.concatenate([closed.post.to_numpy(), departed[still_open]]),
+                "start": np.concatenate([(closed.time - closed.value).to_numpy(), last_dep[still_open]]),
+                "stop": np.concatenate([closed.time.to_numpy(), np.full(still_open.sum(), self.end)])})
         return self._cached("without_holder", make)
 
     def spells(self, end: float) -> pd.DataFrame:
         """Substantive spells in posts, from the events before ``end``, right-censored at ``end``."""
-        return self._cached(("spells", end), lambda: spells(
-            self.events if end >= self.end else self.events[self.events.time < end], end))
+        def make():
+            # only appointments and departures make spells (each kind in log order, as spells reads them)
+            ev = pd.concat([self.events_of("appointment"), self.events_of("departure")])
+            return spells(ev if end >= self.end else ev[ev.time < end], end)
+        return self._cached(("spells", end), make)
 
     def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
         """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
         by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
-        return by_person.reindex(persons.to_numpy()).to_numpy()
+        ids = persons.to_numpy()
+        if not (self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person)))):
+            return by_person.reindex(ids).to_numpy()
+        # person i is row i: taken by position, no lookup
+        if isinstance(by_person.dtype, pd.CategoricalDtype):   # names by code (code −1, missing: the NaN at the end)
+            names = np.append(np.asarray(by_person.cat.categories, dtype=object), np.nan)
+            return names[by_person.cat.codes.to_numpy()[ids]]
+        return by_person.to_numpy()[ids]
+
+    @cached_property
+    def _people_by_row(self) -> bool:
+        """Whether person i is row i of the people table (as the recorder writes it)."""
+        return bool(np.array_equal(self.people["person"].to_numpy(), np.arange(len(self.people))))
 
     def challenged_at(self, org, time) -> np.ndarray:
         """Whether trust ``org`` was challenged (rated inadequate or in special measures) at ``time``,
         element by element, after every inspection and special-measures event up to and including
         that moment; before its first inspection in the log a trust counts as not challenged."""
-        changes = self._cached("challenge_changes", self._challenge_changes)
-        query = pd.DataFrame({"time": np.asarray(time, dtype=float), "org": np.asarray(org, dtype=np.int64)})
-        query["row"] = np.arange(len(query))
-        query = query.sort_values("time", kind="stable")
-        found = pd.merge_asof(query, changes, on="time", by="org", direction="backward", allow_exact_matches=True)
-        out = np.zeros(len(query), dtype=bool)
-        out[found.row.to_numpy()] = found.challenged.fillna(False).to_numpy(dtype=bool)
+        trust, when, after = self._cached("challenge_changes", self._challenge_changes)
+        org, time = np.asarray(org, dtype=np.int64), np.asarray(time, dtype=float)
+        # the changes and the queries in one order (trust, then time, a change before a query at the
+        # same moment); the changes are in that order already, so the latest change so far is a running max
+        is_query = np.repeat([False, True], [len(trust), len(org)])
+        order = np.lexsort((is_query, np.concatenate([when, time]), np.concatenate([trust, org])))
+        latest = np.maximum.accumulate(np.where(is_query[order], -1, order))[is_query[order]]
+        query = order[is_query[order]] - len(trust)
+        found = latest >= 0
+        found[found] = trust[latest[found]] == org[query[found]]   # a change of the same trust
+        out = np.zeros(len(org), dtype=bool)
+        out[query[found]] = after[latest[found]]
         return out
 
-    def _challenge_changes(self) -> pd.DataFrame:
-        ev = self.events[self.events.kind.isin(["inspection", "special_measures_entry", "special_measures_exit"])]
-        kind = ev.kind.astype(str).to_numpy()
-        frame = pd.DataFrame({
-            "time": ev.time.to_numpy(dtype=float), "org": ev.org.to_numpy(dtype=np.int64),
-            "rating": np.where(kind == "inspection", ev.value.to_numpy(dtype=float), np.nan),
-            "sm": np.where(kind == "special_measures_entry", 1.0,
-                           np.where(kind == "special_measures_exit", 0.0, np.nan)),
-        })
-        frame[["rating", "sm"]] = frame.groupby("org")[["rating", "sm"]].ffill()
-        frame["challenged"] = challenged(frame.rating, frame.sm == 1.0)
-        return frame[["time", "org", "challenged"]].sort_values("time", kind="stable")
+    def _challenge_changes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each inspection and special-measures event as trust, time and whether the trust is challenged
+        after it (its latest rating and special-measures flag in log order), sorted by trust and
+        time, events at one moment in log order."""
+        ev = self.events
+        inspection, entry, leaving = ((ev.kind == k).to_numpy()
+                                      for k in ("inspection", "special_measures_entry", "special_measures_exit"))
+        rows = np.flatnonzero(inspection | entry | leaving)
+        trust = ev.org.to_numpy(dtype=np.int64)[rows]
+        rating = _forward_filled(np.where(inspection[rows], ev.value.to_numpy(dtype=float)[rows], np.nan), trust)
+        sm = _forward_filled(np.where(entry[rows], 1.0, np.where(leaving[rows], 0.0, np.nan)), trust)
+        when = ev.time.to_numpy(dtype=float)[rows]
+        order = np.lexsort((when, trust))
+        return trust[order], when[order], challenged(rating, sm == 1.0)[order]
 
     def origin(self, persons: pd.Series) -> np.ndarray:
         """Each person's origin route, from the people table."""
@@ -179,7 +243,67 @@ class Tables:
             posts = posts[posts.state == "substantive"]
             trust = [c for c in ("region", "minority_population") if c in self.organisations.columns]
             if trust:
-                posts = posts.merge(self.organisations[["year", "org", *trust]], on=["year", "org"], how="left")
+                posts = self.with_trust(posts, trust)
             flags = [c for c in ("female", "ethnic_minority") if self.people is not None and c in self.people]
             return posts.assign(**{c: self.person_column(posts.holder, c).astype(float) for c in flags})
         return self._cached(("holders", period), make)
+
+
+def _forward_filled(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """``values`` with each NaN replaced by the latest known value before it in the same group (NaN
+    if none), rows in their order, as pandas' ``groupby(group).ffill()``."""
+    order = np.argsort(group, kind="stable")
+    v = values[order]
+    position = np.arange(len(v))
+    known = np.maximum.accumulate(np.where(np.isnan(v), -1, position))   # the latest known value's row
+    first = np.maximum.accumulate(np.where(_starts(group[order]), position, 0))   # the row its group starts at
+    out = np.empty_like(values)
+    out[order] = np.where(known >= first, v[np.maximum(known, 0)], np.nan)
+    return out
+
+
+def pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One integer for each pair of integers (year and trust, person and post: ids are below 2^32)."""
+    return np.asarray(first).astype(np.int64) * 2 ** 32 + np.asarray(second).astype(np.int64)
+
+
+def _find(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``sorted_keys``, −1 where it is not there."""
+    at = np.searchsorted(sorted_keys, wanted)
+    found = at < len(sorted_keys)
+    found[found] = sorted_keys[at[found]] == wanted[found]
+    return np.where(found, at, -1)
+
+
+def _starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each row of sorted keys is the first of its key."""
+    return np.diff(sorted_keys, prepend=sorted_keys[:1] - 1) != 0
+
+
+def _between(frame: pd.DataFrame, column: str, start: float, stop: float) -> pd.DataFrame:
+    """Rows with ``start`` ≤ ``column`` < ``stop``, in their order."""
+    values = frame[column]
+    if values.is_monotonic_increasing:   # a run logs in time order and snapshots year by year: one slice
+        lo, hi = np.searchsorted(values.to_numpy(), [start, stop], side="left")
+        return frame.iloc[lo:hi]
+    return frame[(values >= start) & (values < stop)]
+
+
+def _with_year(events: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The ``events`` in ``period``, with their calendar ``year``."""
+    ev = _between(events, "time", period.start, period.end)
+    return ev.assign(year=_year(ev.time))
+
+
+def _latest(key: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct ``key`` (sorted), its latest ``time``, and the position of its first row."""
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.flatnonzero(_starts(key))
+    latest = np.maximum.reduceat(time[order], first) if len(key) else np.zeros(0)   # reduceat needs a row
+    return key[first], latest, order[first]
+
+
+def _year(time: pd.Series) -> np.ndarray:
+    """The calendar year of each time (in numpy: a Series' astype(int) checks every value for NaN)."""
+    return np.floor(time.to_numpy()).astype(int)

@@ -65,6 +65,50 @@ def test_challenged_at_reads_the_log_at_each_moment(run):
     assert run.challenged_at(org, time).tolist() == [False, True, True, False, False, False]
 
 
+def _challenged_at_by_merge_asof(events, org, time):
+    """``Tables.challenged_at`` as it was in pandas: each trust's rating and special-measures flag
+    carried forward in log order, then the latest change at or before each moment (merge_asof)."""
+    from sim.definitions import challenged
+    ev = events[events.kind.isin(["inspection", "special_measures_entry", "special_measures_exit"])]
+    kind = ev.kind.astype(str).to_numpy()
+    changes = pd.DataFrame({
+        "time": ev.time.to_numpy(dtype=float), "org": ev.org.to_numpy(dtype=np.int64),
+        "rating": np.where(kind == "inspection", ev.value.to_numpy(dtype=float), np.nan),
+        "sm": np.where(kind == "special_measures_entry", 1.0, np.where(kind == "special_measures_exit", 0.0, np.nan))})
+    changes[["rating", "sm"]] = changes.groupby("org")[["rating", "sm"]].ffill()
+    changes["challenged"] = challenged(changes.rating, changes.sm == 1.0)
+    changes = changes[["time", "org", "challenged"]].sort_values("time", kind="stable")
+    query = pd.DataFrame({"time": np.asarray(time, dtype=float), "org": np.asarray(org, dtype=np.int64)})
+    query["row"] = np.arange(len(query))
+    found = pd.merge_asof(query.sort_values("time", kind="stable"), changes, on="time", by="org",
+                          direction="backward", allow_exact_matches=True)
+    out = np.zeros(len(query), dtype=bool)
+    out[found.row.to_numpy()] = found.challenged.fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_challenged_at_is_what_merge_asof_over_the_carried_forward_log_gives(seed):
+    """Random logs, in time order or not, with several changes of a trust at one moment and queries
+    at exactly those moments."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 80))
+    kinds = rng.choice(["inspection", "special_measures_entry", "special_measures_exit", "appointment"], n)
+    time = np.round(rng.uniform(2010, 2015, n), 1)   # rounded: ties
+    if seed % 2:
+        time = np.sort(time)
+    events = pd.DataFrame({"time": time, "kind": kinds, "person": -1, "org": rng.integers(0, 6, n), "post": -1,
+                           "role": "", "cause": "", "value": rng.integers(0, 4, n).astype(float)})
+    if seed % 3 == 0:
+        events["kind"] = events.kind.astype("category")
+    m = int(rng.integers(0, 50))
+    org = rng.integers(0, 7, m)   # trust 6 never changes
+    exact = m // 2 if n else 0   # queries at the moment of a change
+    at = np.concatenate([np.round(rng.uniform(2009, 2016, m - exact), 1), rng.choice(time, exact) if n else []])
+    run = Tables(events, pd.DataFrame(), pd.DataFrame())
+    assert run.challenged_at(org, at).tolist() == _challenged_at_by_merge_asof(events, org, at).tolist()
+
+
 def test_placement_share_counts_appointments_at_trusts_challenged_then(run):
     share, n = _values("placement_share", run)
     # 2011: appointments at trust 0 while challenged: person 13 (internal promotion) only
@@ -88,3 +132,14 @@ def test_leaders_of_challenged_trusts_stepping_up(run):
     # a follow-up that would end after the run leaves the cohort out
     _, n = _values("challenged_leaders_stepping_up", run, within_years=4.0)
     assert n == {}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_matches_are_the_pairs_an_inner_merge_gives(seed):
+    from sim.measures_careers import _matches
+    rng = np.random.default_rng(seed)
+    left, right = rng.integers(0, 8, int(rng.integers(0, 30))), rng.integers(0, 8, int(rng.integers(0, 30)))
+    i, j = _matches(left, right)
+    merged = pd.DataFrame({"key": left, "i": np.arange(len(left))}).merge(
+        pd.DataFrame({"key": right, "j": np.arange(len(right))}), on="key")
+    assert sorted(zip(i.tolist(), j.tolist())) == sorted(zip(merged.i.tolist(), merged.j.tolist()))

@@ -240,3 +240,95 @@ def test_ratio_sums_every_group_as_group_by_group_counts_do(seed):
         assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy(), equal_nan=True)
         assert np.array_equal(np.signbit(got[column].to_numpy(dtype=float)),
                               np.signbit(expected[column].to_numpy(dtype=float)))   # no −0 for 0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_yearly_medians_are_pandas_groupby_medians(seed):
+    """``registry.yearly`` takes MEDIAN values cell by cell in numpy: they must be what pandas'
+    groupby median gives, NaN samples left out and NaN for a cell without any."""
+    from sim.registry import yearly
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    years = np.arange(2010, 2016)
+    x = np.round(rng.normal(50, 10, n), int(rng.integers(0, 3)))   # rounded: ties and even counts
+    x[rng.random(n) < 0.1] = np.nan
+    obs = pd.DataFrame({"year": rng.integers(2008, 2017, n), "x": x,
+                        "group": rng.choice(["all", "chief_executive", "other"], n)})
+    m = measures.REGISTRY["executive_age"]
+    got = {(g, y): v for _, g, y, v in yearly(m, obs, years)}
+    expected = obs.groupby(["group", "year"]).x.median()
+    for (g, y), v in got.items():
+        want = expected.get((g, y), np.nan)
+        assert (np.isnan(v) and np.isnan(want)) or v == want, (g, y)
+    assert set(got) == {(g, int(y)) for g in {"all", "chief_executive", *obs.group} for y in years}
+
+
+@pytest.mark.parametrize("numbered_by_row", [True, False])
+def test_person_column_reads_each_person_whether_or_not_person_i_is_row_i(numbered_by_row):
+    ids = [0, 1, 2, 3] if numbered_by_row else [3, 0, 7, 1]
+    people = pd.DataFrame({"person": ids, "born": [1960.0, 1970.0, 1980.0, 1990.0],
+                           "origin": pd.Categorical(["external", "graduate_scheme", "external", "clinician"])})
+    run = Tables(_events([]), pd.DataFrame(), pd.DataFrame(), people=people)
+    born = dict(zip(ids, people.born))
+    persons = pd.Series([3, 1, 1, 0])
+    assert list(run.person_column(persons, "born")) == [born[p] for p in persons]
+    origin = dict(zip(ids, people.origin))
+    assert list(run.origin(persons)) == [origin[p] for p in persons]
+    missing = run.person_column(pd.Series([1, 99, -1]), "born")   # not in the table: NaN
+    assert missing[0] == born[1] and np.isnan(missing[1:]).all()
+
+
+def test_events_of_a_kind_are_the_log_filtered_in_log_order():
+    ev = _events([(2019.5, "entry", 1, 0, -1, "", "", 0.0), (2020.2, "exit", 1, 0, -1, "", "", 1.0),
+                  (2020.5, "entry", 2, 0, -1, "", "", 0.0), (2021.0, "entry", 3, 0, -1, "", "", 0.0)])
+    run = Tables(ev, pd.DataFrame(columns=["year"]), pd.DataFrame(columns=["year"]))
+    assert list(run.events_of("entry").person) == [1, 2, 3]
+    in_2020 = run.events_of("entry", Period(2020, 2020))
+    assert list(in_2020.person) == [2] and list(in_2020.year) == [2020]
+    assert run.events_of("exit", Period(2021, 2021)).empty
+
+
+def test_with_trust_is_the_left_merge_on_year_and_org(small):
+    """Taking each row's trust by position must give what the merge gave: on a model's tables, and
+    on snapshots where a trust is missing or appears twice (then the merge itself is used)."""
+    from conftest import run_model
+
+    rec = run_model(small).recorder
+    run = Tables(rec.events_table().to_pandas(), rec.posts_table().to_pandas(), rec.orgs_table().to_pandas())
+    orgs = run.organisations
+    merged = run.posts.merge(orgs[["year", "org", "rating", "special_measures"]], on=["year", "org"], how="left")
+    pd.testing.assert_frame_equal(run.posts_at_trusts, merged, check_exact=True)
+    posts = pd.DataFrame({"year": [2011, 2010, 2011, 2012], "org": [1, 0, 0, 1], "post": [7, 8, 9, 10]},
+                         index=[5, 3, 1, 0])
+    for snapshot in ([(2010, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good"), (2012, 1, "outstanding")],
+                     [(2010, 0, "good"), (2011, 1, "good")],                                      # missing
+                     [(2010, 0, "good"), (2011, 0, "good"), (2011, 0, "inadequate"), (2011, 1, "good")]):  # twice
+        orgs = pd.DataFrame(snapshot, columns=["year", "org", "rating"]).astype({"rating": "category"})
+        run = Tables(_events([]), posts, orgs)
+        pd.testing.assert_frame_equal(run.with_trust(posts, ["rating"]),
+                                      posts.merge(run.organisations, on=["year", "org"], how="left"), check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_latest_time_and_first_row_of_each_key_as_groupby_gives_them(seed):
+    from sim.tables import _latest
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    frame = pd.DataFrame({"key": rng.integers(0, 9, n).astype(np.int32), "time": np.round(rng.uniform(0, 5, n), 1),
+                          "row": np.arange(n)})
+    keys, latest, first = _latest(frame.key.to_numpy(), frame.time.to_numpy())
+    expected = frame.groupby("key").agg(time=("time", "max"), row=("row", "first"))
+    assert keys.tolist() == expected.index.tolist()
+    assert latest.tolist() == expected.time.tolist() and first.tolist() == expected.row.tolist()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_shares_are_each_ratio_renamed_and_concatenated(seed):
+    from sim.registry import ratio, shares
+    rng = np.random.default_rng(seed)
+    n = 0 if seed == 0 else int(rng.integers(1, 60))   # seed 0: no rows at all
+    year = rng.integers(2010, 2015, n).astype(np.int16)
+    nums = {"a": rng.random(n) < 0.3, "b": rng.integers(0, 4, n), "c": rng.random(n) * 2}   # c: not whole
+    den = rng.integers(0, 3, n) if seed % 2 else 1.0
+    expected = pd.concat([ratio(year, num, den).assign(group=name) for name, num in nums.items()], ignore_index=True)
+    pd.testing.assert_frame_equal(shares(year, nums, den), expected, check_exact=True)
