@@ -219,7 +219,8 @@ def _outsiders_both_ways(model, women, minority, women_application, a, bias, pos
     post = SimpleNamespace(id=real.id, org=real.org, role="chief_executive" if is_ceo else real.role, is_ceo=is_ceo,
                            succession=succession)   # a post of the model's, in any search round
     args = (model, post, a, (real.id, succession, round_), bias,
-            "chief_executive" if is_ceo else "executive_director", 3 if need is None else need)
+            "chief_executive" if is_ceo else "executive_director", 3 if need is None else need,
+            recruitment.role_rules(model, post.role))
     saved = kernels.outsiders
     try:
         got = recruitment._external_applicants(*args)

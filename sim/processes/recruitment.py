@@ -248,6 +248,30 @@ def _senior_pool(model, role: str) -> str:
     return "senior:non_clinical" if role == "finance" else "senior:any"
 
 
+class RoleRules(NamedTuple):
+    """What a search round for a post of one role reads from the parameters."""
+    need: int | None                           # the profession required (``required_profession``)
+    senior_pool: str                           # the pool of senior managers who may step up
+    director_pool: str                         # the pool of directors who may move across
+    application_rates: tuple[float, float] | None   # × applying, women and ethnic minority (None: 1, 1)
+    rates: tuple[float, float]                 # the same, as numbers
+    external_scale: float                      # ``equality.external_scale``
+
+
+def role_rules(model, role: str) -> RoleRules:
+    """The ``RoleRules`` of ``role`` under ``model.params``: worked out once for each set of
+    parameters (they change each 1 January), not at each of ~12,000 search rounds."""
+    cache = model.__dict__.get("_role_rules")
+    if cache is None or cache[0] is not model.params:
+        cache = model._role_rules = (model.params, {})
+    rules = cache[1].get(role)
+    if rules is None:
+        rules = cache[1][role] = RoleRules(required_profession(model, role), _senior_pool(model, role),
+                                           f"director:{role}", equality.application_rates(model, role),
+                                           equality.rates(model, role), equality.external_scale(model, role))
+    return rules
+
+
 class Field(NamedTuple):
     """A group of potential applicants for a post, and how willing they are to apply."""
     route: str             # how an appointee from this field is recorded
@@ -271,9 +295,9 @@ def candidate_fields(model, post, a: float) -> list[Field]:
                         w("unattached")),
                   Field("lateral_move", pools["chief_executive"], CEO, w("chief_executive"), w("unattached"))]
     else:
-        fields = [Field("internal_promotion", pools[_senior_pool(model, post.role)], SENIOR,
-                        w("senior_manager")),
-                  Field("lateral_move", pools[f"director:{post.role}"], DIRECTOR, w("executive_director"),
+        rules = role_rules(model, post.role)
+        fields = [Field("internal_promotion", pools[rules.senior_pool], SENIOR, w("senior_manager")),
+                  Field("lateral_move", pools[rules.director_pool], DIRECTOR, w("executive_director"),
                         w("unattached"))]
     return model.decide(Decisions.candidate_fields, fields, post=post, attractiveness=a)
 
@@ -287,9 +311,9 @@ def select(model, post, a: float, round_: int = 1):
     before drawing. The loop over the fields is compiled (``sim.kernels.interview``); applicants
     from outside the NHS are scored here.
     """
-    rp, people = model.params.recruitment, model.people
+    rp, people, rules = model.params.recruitment, model.people, role_rules(model, post.role)
     search = (post.id, post.succession, round_)
-    need = required_profession(model, post.role)
+    need = rules.need
     fields = candidate_fields(model, post, a)
     home = int(model.orgs[post.org].region)
     bias = equality.interview_bias(model)
@@ -299,12 +323,13 @@ def select(model, post, a: float, round_: int = 1):
           f.grade >= DIRECTOR,   # executives without a post apply more readily
           home if f.regional else None) for f in fields],
         model.streams.keyed("recruitment.apply").folded(*search), need,
-        equality.application_rates(model, post.role), rp.other_region_factor,
+        rules.application_rates, rp.other_region_factor,
         model.streams.keyed("recruitment.interview").folded(*search), rp.interview_noise_sd, bias,
         model.decide(Decisions.career_reward, model.params.placement.reward_bonus, post=post))
     grade = "chief_executive" if post.is_ceo else "executive_director"
     prof = PROFESSION["non_clinical"] if need is None else need
-    label, n_ext, n_ext_minority, ext, ext_score = _external_applicants(model, post, a, search, bias, grade, prof)
+    label, n_ext, n_ext_minority, ext, ext_score = _external_applicants(model, post, a, search, bias, grade, prof,
+                                                                        rules)
     if n + n_ext == 0:
         return -1, np.nan, "", 0.0
     equality.record_shortlist(model, post, n + n_ext, n_minority + n_ext_minority)
@@ -332,7 +357,8 @@ def notice_of(model, person: int) -> float:
     return rp.notice_years["unattached"] if people.grade[person] >= DIRECTOR else rp.notice_years["senior_manager"]
 
 
-def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int):
+def _external_applicants(model, post, a: float, search: tuple, bias: float, grade: str, prof: int,
+                         rules: RoleRules):
     """Applicants from outside the NHS in a round, scored on the traits they would join with: (their
     batch label, how many apply, how many of them are from an ethnic minority, the index in the batch
     of the best scorer — the first of equal scores — and their score; -1 and -inf if nobody applies).
@@ -341,7 +367,7 @@ def _external_applicants(model, post, a: float, search: tuple, bias: float, grad
     rp = model.params.recruitment
     interview = model.streams.keyed("recruitment.interview")
     lam = model.decide(Decisions.external_applicants, rp.external_applicants[level(post)] * a, post=post)
-    scale = equality.external_scale(model, post.role)
+    scale = rules.external_scale
     count = interview.poisson(lam * scale, *search)
     if count == 0:
         return "", 0, 0, -1, -np.inf
@@ -353,7 +379,7 @@ def _external_applicants(model, post, a: float, search: tuple, bias: float, grad
             count, stable_hash(label), model.streams.keyed("traits").base,
             model.streams.keyed("recruitment.apply").base, interview.base, search, CAPABILITY, ETHNICITY, FEMALE,
             mean, model.params.workforce.capability_sd, minority[prof, model.org_region[post.org]], women[prof],
-            *equality.rates(model, post.role), scale, rp.interview_noise_sd, bias))
+            *rules.rates, scale, rp.interview_noise_sd, bias))
     n, n_minority, best_k, best = 0, 0, -1, -np.inf
     for k in range(count):
         key = key_of(label, k)
