@@ -20,7 +20,9 @@ import hashlib
 import math
 
 import numpy as np
-from scipy.special import gammaincinv, ndtri
+from scipy.special import ndtri
+# the same functions as scipy's ufuncs (the same bits), for one Python float without a ufunc call's overhead
+from scipy.special.cython_special import gammaincinv as _gammaincinv, ndtri as _ndtri
 
 from .compiled import loops as _compiled
 
@@ -190,13 +192,13 @@ class Keyed:
     def normal(self, *parts, first: np.ndarray | None = None):
         """Standard normal, by inversion of a keyed uniform."""
         u = self.uniform(*parts, first=first)
-        return ndtri(u) if isinstance(u, np.ndarray) else float(ndtri(u))  # one inversion for both
+        return ndtri(u) if isinstance(u, np.ndarray) else _ndtri(u)
 
     def exponential(self, mean: float, *parts) -> float:
         return -mean * math.log1p(-self.uniform(*parts))
 
     def gamma(self, shape: float, scale: float, *parts) -> float:
-        return float(gammaincinv(shape, self.uniform(*parts))) * scale
+        return _gammaincinv(shape, self.uniform(*parts)) * scale
 
     def poisson(self, lam: float, *parts) -> int:
         """Poisson count by inversion (the means here are small)."""
