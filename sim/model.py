@@ -82,7 +82,7 @@ class Due(simpy.events.Event):
     generic timeout for each of ~36,000 exits, departures, interims and appointments a run.
     """
 
-    def __init__(self, model: "Model", delay: float, action: Callable, args: tuple):
+    def __init__(self, model: "Model", delay: float, action: Callable, args: tuple, priority: int = NORMAL):
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
         self.env = model.env
@@ -90,7 +90,7 @@ class Due(simpy.events.Event):
         self._value = None
         self._ok = True
         self.model, self.action, self.args = model, action, args
-        model.env.schedule(self, NORMAL, delay)
+        model.env.schedule(self, priority, delay)
 
     def call(self) -> None:
         self.action(self.model, *self.args)
@@ -233,6 +233,11 @@ class Model:
         """Call ``action(self, *args)`` ``delay`` years from now: a timeout with a callback, for
         something that only waits once (cheaper than a process: no start-up event, no generator)."""
         Due(self, delay, action, args)
+
+    def soon(self, action: Callable, *args) -> None:
+        """Call ``action(self, *args)`` once the current event is done, before the ordinary events of this
+        instant: where a process started now would take its first step (SimPy starts one URGENT)."""
+        Due(self, 0.0, action, args, URGENT)
 
 
 __all__ = ["Decisions", "Due", "Model", "Tick"]
