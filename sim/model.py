@@ -82,18 +82,22 @@ class Due(simpy.events.Event):
     generic timeout for each of ~36,000 exits, departures, interims and appointments a run.
     """
 
+    def call(self) -> None:
+        self.action(self.model, *self.args)
+
+    # what SimPy reads of a triggered event, the same for every Due: class attributes, not three
+    # stores each. Nothing waits on a Due (``Model.after`` keeps none), so no one adds to the shared
+    # callbacks; SimPy sets an instance's own ``callbacks`` to None once it has run.
+    callbacks = [call]   # SimPy calls it with the event: a plain function, no bound method
+    _value = None
+    _ok = True
+
     def __init__(self, model: "Model", delay: float, action: Callable, args: tuple, priority: int = NORMAL):
         if delay < 0:
             raise ValueError(f"negative delay {delay}")
-        self.env = model.env
-        self.callbacks = [Due.call]   # SimPy calls it with the event: a plain function, no bound method
-        self._value = None
-        self._ok = True
+        env = self.env = model.env
         self.model, self.action, self.args = model, action, args
-        model.env.schedule(self, priority, delay)
-
-    def call(self) -> None:
-        self.action(self.model, *self.args)
+        env.schedule(self, priority, delay)
 
 
 class Model:
