@@ -47,9 +47,12 @@ _UM1, _UM2, _UG = np.uint64(_M1), np.uint64(_M2), np.uint64(_G)
 
 
 def _mix_array(x: np.ndarray) -> np.ndarray:
-    x = (x ^ (x >> _S30)) * _UM1
-    x = (x ^ (x >> _S27)) * _UM2
-    return x ^ (x >> _S31)
+    x = x ^ (x >> _S30)   # a new array (``x`` is left as it was); the rest works in it in place
+    x *= _UM1
+    x ^= x >> _S27
+    x *= _UM2
+    x ^= x >> _S31
+    return x
 
 
 def _fold(base: int, parts: tuple, first: np.ndarray | None = None) -> int | np.ndarray:
