@@ -76,7 +76,7 @@ class Tick(simpy.events.Timeout):
 
 
 class Due(simpy.events.Event):
-    """A timeout that calls ``action(model, *args)`` when it comes due (``Model.after``).
+    """A timeout that calls ``action(model, *args)`` when it comes due (``Model.after``, ``Model.soon``).
 
     The same place in SimPy's queue as a ``Timeout`` with that callback, without a closure and a
     generic timeout for each of ~36,000 exits, departures, interims and appointments a run.
