@@ -182,7 +182,8 @@ class Tables:
 
     def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
         """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
-        by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
+        # the column relabelled by person, not the whole table copied by set_index for each column
+        by_person = self._cached(("person", column), lambda: self.people[column].set_axis(self.people["person"]))
         ids = persons.to_numpy()
         if not (self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person)))):
             return by_person.reindex(ids).to_numpy()
