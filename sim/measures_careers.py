@@ -89,8 +89,9 @@ def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndar
 def _matches(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of positions (i, j) with left[i] == right[j] (an inner join on one key, as two arrays)."""
     order = np.argsort(right, kind="stable")
-    first = np.searchsorted(right[order], left, side="left")
-    count = np.searchsorted(right[order], left, side="right") - first
+    ordered = right[order]
+    first = np.searchsorted(ordered, left, side="left")
+    count = np.searchsorted(ordered, left, side="right") - first
     i = np.repeat(np.arange(len(left)), count)
     nth = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)   # 0, 1, … within each i
     return i, order[np.repeat(first, count) + nth]
