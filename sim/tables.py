@@ -180,17 +180,17 @@ class Tables:
             return spells(ev if end >= self.end else ev[ev.time < end], end)
         return self._cached(("spells", end), make)
 
-    def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
-        """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
+    def person_column(self, persons: pd.Series, column: str) -> np.ndarray | pd.Categorical:
+        """Each person's ``column`` from the people table (NaN for anyone missing from it); a
+        categorical column (origin, profession) as a Categorical of the persons."""
         # the column relabelled by person, not the whole table copied by set_index for each column
         by_person = self._cached(("person", column), lambda: self.people[column].set_axis(self.people["person"]))
         ids = persons.to_numpy()
         if not (self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person)))):
             return by_person.reindex(ids).to_numpy()
         # person i is row i: taken by position, no lookup
-        if isinstance(by_person.dtype, pd.CategoricalDtype):   # names by code (code −1, missing: the NaN at the end)
-            names = np.append(np.asarray(by_person.cat.categories, dtype=object), np.nan)
-            return names[by_person.cat.codes.to_numpy()[ids]]
+        if isinstance(by_person.dtype, pd.CategoricalDtype):   # the codes: no string object for each person
+            return pd.Categorical.from_codes(by_person.cat.codes.to_numpy()[ids], dtype=by_person.dtype)
         return by_person.to_numpy()[ids]
 
     @cached_property
