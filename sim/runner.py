@@ -85,10 +85,12 @@ def run_one(scenario: Scenario, replication: int = 0, seed: int | None = None) -
         model = Model(scenario.params, seed=seed, replication=replication,
                       interventions=scenario.interventions).run()
         rec = model.recorder
-        events, posts, orgs, pipeline = rec.events_table(), rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
+        posts, orgs, pipeline = rec.posts_table(), rec.orgs_table(), rec.pipeline_table()
         people, headcount = rec.people_table(model.people), int(model.people.n)
-        del model, rec   # the tables hold all that is needed: free the model before computing KPIs (peak memory)
-        gc.collect()   # its reference cycles (SimPy processes refer to the model): the KPIs reuse its memory
+        del model   # the tables and the event log hold all that is needed: free the model (peak memory)
+        gc.collect()   # its reference cycles (SimPy processes refer to the model): what follows reuses its memory
+        events = rec.events_table()   # the log's copy too
+        del rec
         cal = scenario.params.calendar
         kpis = metrics.compute(events.to_pandas(), posts.to_pandas(), orgs.to_pandas(), pipeline.to_pandas(),
                                cal.report_from, cal.end_year, people.to_pandas(),
