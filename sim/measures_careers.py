@@ -47,15 +47,18 @@ def challenged_leaders_stepping_up(run: Tables, period: Period, within_years: fl
     and split by whether the posting was credited. Leavers whose follow-up would end after the
     run are left out."""
     sp = run.spells(run.end)
-    left = sp[sp.observed & (sp.stop >= period.start) & (sp.stop < period.end)
-              & (sp.stop + within_years <= run.end + EPS)].reset_index(drop=True)
+    stop = sp.stop.to_numpy()
+    left = sp[sp.observed.to_numpy() & (stop >= period.start) & (stop < period.end)
+              & (stop + within_years <= run.end + EPS)].reset_index(drop=True)
     start, stop = left.start.to_numpy(), left.stop.to_numpy()
     credits = run.events_of("career_credit")
     row, credit = _matches(pair_keys(left.person, left.post), pair_keys(credits.person, credits.post))
     when = credits.time.to_numpy()[credit]
     credited = np.zeros(len(left), dtype=bool)
     credited[row[(when >= start[row] - EPS) & (when <= stop[row] + EPS)]] = True
-    was_challenged = run.challenged_at(left.org, start) | run.challenged_at(left.org, stop) | credited
+    org = left.org.to_numpy()
+    at_start, at_stop = np.split(run.challenged_at(np.concatenate([org, org]), np.concatenate([start, stop])), 2)
+    was_challenged = at_start | at_stop | credited
     stepped = np.zeros(len(left), dtype=bool)
     stepped[_stepped_up(run, left, within_years)] = True
     year = np.floor(stop).astype(int)
@@ -86,8 +89,9 @@ def _stepped_up(run: Tables, left: pd.DataFrame, within_years: float) -> np.ndar
 def _matches(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of positions (i, j) with left[i] == right[j] (an inner join on one key, as two arrays)."""
     order = np.argsort(right, kind="stable")
-    first = np.searchsorted(right[order], left, side="left")
-    count = np.searchsorted(right[order], left, side="right") - first
+    ordered = right[order]
+    first = np.searchsorted(ordered, left, side="left")
+    count = np.searchsorted(ordered, left, side="right") - first
     i = np.repeat(np.arange(len(left)), count)
     nth = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)   # 0, 1, … within each i
     return i, order[np.repeat(first, count) + nth]

@@ -18,9 +18,11 @@ def intervention_cost(run: Tables, period: Period) -> pd.DataFrame:
     """Cost booked by each intervention for the year (units × cost per unit), in the years it
     booked any; group total = all interventions, every year."""
     cost = run.events_of("cost", period)
+    total = per_year(cost.groupby("year").value.sum(), period.years, "total")
+    if cost.empty:   # no intervention books a cost (the baseline): the zero total alone, no table by intervention
+        return total
     by_cause = cost.groupby(["year", "cause"], observed=True).value.sum().unstack()
-    return pd.concat([totals(by_cause, period.years, fill=None),
-                      per_year(cost.groupby("year").value.sum(), period.years, "total")], ignore_index=True)
+    return pd.concat([totals(by_cause, period.years, fill=None), total], ignore_index=True)
 
 
 @measure(unit="£ per year", better=NEITHER, label="Cost of training places", groups=("all",), reduce=RATIO)

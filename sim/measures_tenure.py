@@ -53,8 +53,9 @@ def _km_medians(run: Tables, period: Period, window_years: int | None, role: str
     sp = run.spells(end)
     sp = _of_role(sp[sp.start >= start], role)
     sp = run.with_trust(sp.assign(year=np.minimum(np.floor(sp.stop.to_numpy()), period.last).astype(int)), ["rating"])
-    duration, observed, rating = sp.duration.to_numpy(), sp.observed.to_numpy(), sp.rating.to_numpy()
-    subsets = {"all": np.ones(len(sp), dtype=bool), **{r: rating == r for r in RATINGS}}
+    duration, observed = sp.duration.to_numpy(), sp.observed.to_numpy()
+    # compared as categoricals (codes), not as the strings of every spell
+    subsets = {"all": np.ones(len(sp), dtype=bool), **{r: (sp.rating == r).to_numpy() for r in RATINGS}}
     return pd.DataFrame({"group": list(subsets),
                          "value": [kaplan_meier_median(duration[s], observed[s]) for s in subsets.values()]})
 

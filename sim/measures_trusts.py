@@ -78,7 +78,7 @@ def rating_change_at_inspection(run: Tables, period: Period) -> pd.DataFrame:
     """Inspections in the year of a trust already rated that improved or worsened its overall rating
     (CQC State of Care: 13 of 37 acute trusts re-inspected to end-2016 improved, 4 worsened)."""
     insp = run.events_of("inspection", period)
-    before = insp.cause.astype(str).map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)
+    before = insp.cause.map({r: i for i, r in enumerate(RATINGS)}).to_numpy(dtype=float)   # categories mapped, not rows
     after = insp.value.to_numpy(dtype=float)
     return shares(insp.year, {"improved": after < before, "worsened": after > before})
 

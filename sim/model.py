@@ -76,24 +76,28 @@ class Tick(simpy.events.Timeout):
 
 
 class Due(simpy.events.Event):
-    """A timeout that calls ``action(model, *args)`` when it comes due (``Model.after``).
+    """A timeout that calls ``action(model, *args)`` when it comes due (``Model.after``, ``Model.soon``).
 
     The same place in SimPy's queue as a ``Timeout`` with that callback, without a closure and a
     generic timeout for each of ~36,000 exits, departures, interims and appointments a run.
     """
 
-    def __init__(self, model: "Model", delay: float, action: Callable, args: tuple):
-        if delay < 0:
-            raise ValueError(f"negative delay {delay}")
-        self.env = model.env
-        self.callbacks = [Due.call]   # SimPy calls it with the event: a plain function, no bound method
-        self._value = None
-        self._ok = True
-        self.model, self.action, self.args = model, action, args
-        model.env.schedule(self, NORMAL, delay)
-
     def call(self) -> None:
         self.action(self.model, *self.args)
+
+    # what SimPy reads of a triggered event, the same for every Due: class attributes, not three
+    # stores each. Nothing waits on a Due (``Model.after`` keeps none), so no one adds to the shared
+    # callbacks; SimPy sets an instance's own ``callbacks`` to None once it has run.
+    callbacks = [call]   # SimPy calls it with the event: a plain function, no bound method
+    _value = None
+    _ok = True
+
+    def __init__(self, model: "Model", delay: float, action: Callable, args: tuple, priority: int = NORMAL):
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
+        env = self.env = model.env
+        self.model, self.action, self.args = model, action, args
+        env.schedule(self, priority, delay)
 
 
 class Model:
@@ -233,6 +237,11 @@ class Model:
         """Call ``action(self, *args)`` ``delay`` years from now: a timeout with a callback, for
         something that only waits once (cheaper than a process: no start-up event, no generator)."""
         Due(self, delay, action, args)
+
+    def soon(self, action: Callable, *args) -> None:
+        """Call ``action(self, *args)`` once the current event is done, before the ordinary events of this
+        instant: where a process started now would take its first step (SimPy starts one URGENT)."""
+        Due(self, 0.0, action, args, URGENT)
 
 
 __all__ = ["Decisions", "Due", "Model", "Tick"]

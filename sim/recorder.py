@@ -195,8 +195,9 @@ class Recorder:
             return np.frombuffer(ev[name], dtype=np.dtype(ev[name].typecode)).astype(dtype)
 
         def text(name):   # what dictionary_encode would give: strings in order of first appearance
+            # safe=False: the codes are the recorder's own, all in range; not checked row by row
             return pa.DictionaryArray.from_arrays(pa.array(numbers(name, np.int32)),
-                                                  pa.array(list(self._codes[name]), pa.string()))
+                                                  pa.array(list(self._codes[name]), pa.string()), safe=False)
         return pa.table({"time": pa.array(numbers("time", np.float64)), "kind": text("kind"),
                          "person": pa.array(numbers("person", np.int32)), "org": pa.array(numbers("org", np.int16)),
                          "post": pa.array(numbers("post", np.int32)), "role": text("role"), "cause": text("cause"),

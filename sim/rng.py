@@ -20,7 +20,9 @@ import hashlib
 import math
 
 import numpy as np
-from scipy.special import gammaincinv, ndtri
+from scipy.special import ndtri
+# the same functions as scipy's ufuncs (the same bits), for one Python float without a ufunc call's overhead
+from scipy.special.cython_special import gammaincinv as _gammaincinv, ndtri as _ndtri
 
 from .compiled import loops as _compiled
 
@@ -45,9 +47,12 @@ _UM1, _UM2, _UG = np.uint64(_M1), np.uint64(_M2), np.uint64(_G)
 
 
 def _mix_array(x: np.ndarray) -> np.ndarray:
-    x = (x ^ (x >> _S30)) * _UM1
-    x = (x ^ (x >> _S27)) * _UM2
-    return x ^ (x >> _S31)
+    x = x ^ (x >> _S30)   # a new array (``x`` is left as it was); the rest works in it in place
+    x *= _UM1
+    x ^= x >> _S27
+    x *= _UM2
+    x ^= x >> _S31
+    return x
 
 
 def _fold(base: int, parts: tuple, first: np.ndarray | None = None) -> int | np.ndarray:
@@ -190,13 +195,13 @@ class Keyed:
     def normal(self, *parts, first: np.ndarray | None = None):
         """Standard normal, by inversion of a keyed uniform."""
         u = self.uniform(*parts, first=first)
-        return ndtri(u) if isinstance(u, np.ndarray) else float(ndtri(u))  # one inversion for both
+        return ndtri(u) if isinstance(u, np.ndarray) else _ndtri(u)
 
     def exponential(self, mean: float, *parts) -> float:
         return -mean * math.log1p(-self.uniform(*parts))
 
     def gamma(self, shape: float, scale: float, *parts) -> float:
-        return float(gammaincinv(shape, self.uniform(*parts))) * scale
+        return _gammaincinv(shape, self.uniform(*parts)) * scale
 
     def poisson(self, lam: float, *parts) -> int:
         """Poisson count by inversion (the means here are small)."""

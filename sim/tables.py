@@ -97,19 +97,19 @@ class Tables:
         calendar ``year``, as ``events_in``). Several measures read each kind: it is picked out once."""
         if period is not None:
             return self._cached(("kind", kind, period), lambda: _with_year(self.events_of(kind), period))
-        by_kind, bounds = self._by_kind
-        return by_kind.iloc[slice(*bounds.get(kind, (0, 0)))]
+        return self._cached(("kind", kind), lambda: self.events.take(self._rows_of_kind.get(kind, np.zeros(0, int))))
 
     @cached_property
-    def _by_kind(self) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
-        """The log sorted by kind, in log order within a kind (one stable sort of the kind codes), and
-        where each kind's rows are: each kind is then a slice, not a filter of the whole log."""
+    def _rows_of_kind(self) -> dict[str, np.ndarray]:
+        """The rows of each kind, in log order (one stable sort of the kind codes): a kind is taken
+        when a measure first reads it, not filtered from the whole log; kinds no measure reads are
+        never copied (a seventh of the log)."""
         kind = self.events["kind"]
         codes, names = ((kind.cat.codes.to_numpy(), kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype)
                         else pd.factorize(kind))
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        return self.events.take(order), {str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)}
+        return {str(n): order[bounds[i]:bounds[i + 1]] for i, n in enumerate(names)}
 
     @cached_property
     def posts_at_trusts(self) -> pd.DataFrame:
@@ -180,16 +180,17 @@ class Tables:
             return spells(ev if end >= self.end else ev[ev.time < end], end)
         return self._cached(("spells", end), make)
 
-    def person_column(self, persons: pd.Series, column: str) -> np.ndarray:
-        """Each person's ``column`` from the people table (NaN for anyone missing from it)."""
-        by_person = self._cached(("person", column), lambda: self.people.set_index("person")[column])
+    def person_column(self, persons: pd.Series, column: str) -> np.ndarray | pd.Categorical:
+        """Each person's ``column`` from the people table (NaN for anyone missing from it); a
+        categorical column (origin, profession) as a Categorical of the persons."""
+        # the column relabelled by person, not the whole table copied by set_index for each column
+        by_person = self._cached(("person", column), lambda: self.people[column].set_axis(self.people["person"]))
         ids = persons.to_numpy()
         if not (self._people_by_row and (not len(ids) or (ids.min() >= 0 and ids.max() < len(by_person)))):
             return by_person.reindex(ids).to_numpy()
         # person i is row i: taken by position, no lookup
-        if isinstance(by_person.dtype, pd.CategoricalDtype):   # names by code (code −1, missing: the NaN at the end)
-            names = np.append(np.asarray(by_person.cat.categories, dtype=object), np.nan)
-            return names[by_person.cat.codes.to_numpy()[ids]]
+        if isinstance(by_person.dtype, pd.CategoricalDtype):   # the codes: no string object for each person
+            return pd.Categorical.from_codes(by_person.cat.codes.to_numpy()[ids], dtype=by_person.dtype)
         return by_person.to_numpy()[ids]
 
     @cached_property

@@ -57,12 +57,14 @@ def _held(model, org) -> list:
 
 
 def _credit_after(model, post, person: int, appointed: float, began: float) -> None:
-    """Credit the posting if ``person`` still holds ``post`` (the same spell) after credit_years: one
-    timeout with a callback, not a process, as there is one for every challenged posting."""
-    def check(_event):
-        if post.holder == person and post.appointed == appointed:
-            _credit(model, post, "tenure", began)
-    model.env.timeout(model.params.placement.credit_years).callbacks.append(check)
+    """Credit the posting if ``person`` still holds ``post`` (the same spell) after credit_years: a
+    delayed call, not a process, as there is one for every challenged posting."""
+    model.after(model.params.placement.credit_years, _credit_if_held, post, person, appointed, began)
+
+
+def _credit_if_held(model, post, person: int, appointed: float, began: float) -> None:
+    if post.holder == person and post.appointed == appointed:
+        _credit(model, post, "tenure", began)
 
 
 def _credit(model, post, how: str, began: float) -> None:

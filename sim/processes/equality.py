@@ -118,11 +118,16 @@ def record_shortlist(model, post, n: int, n_minority: int) -> None:
 # -- leaving ----------------------------------------------------------------------------------------
 def leave_multiplier(model, rows) -> np.ndarray | float:
     """× leaving rates other than retirement for ``rows`` (a row or an array): 1 when neutral."""
-    ratio = model.params.workforce.leave_rate_ratio
+    ratios = leave_ratios(model.params)
+    return 1.0 if ratios is None else by_group(model.people, rows, *ratios)
+
+
+def leave_ratios(params) -> tuple[float, float] | None:
+    """× leaving rates other than retirement for (women, ethnic-minority staff); None when both are 1
+    (what ``turnover`` keeps for the year, as ``leave_multiplier`` applies it)."""
+    ratio = params.workforce.leave_rate_ratio
     women, minority = ratio["women"], ratio["ethnic_minority"]
-    if women == 1.0 and minority == 1.0:
-        return 1.0
-    return by_group(model.people, rows, women, minority)
+    return None if women == 1.0 and minority == 1.0 else (women, minority)
 
 
 def by_group(people, rows, women: float, minority: float):

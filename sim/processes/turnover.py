@@ -45,7 +45,7 @@ class _Constants:
     """
 
     __slots__ = ("params", "retirement", "rating", "special_measures", "early_years", "early", "role",
-                 "ready", "appraisal_effect", "leave_nhs", "move_trust", "removed", "abrupt")
+                 "ready", "appraisal_effect", "leave_nhs", "move_trust", "removed", "abrupt", "group")
 
     def __init__(self, params):
         tp = params.turnover
@@ -61,6 +61,7 @@ class _Constants:
         h = tp.hazard
         self.leave_nhs, self.move_trust, self.removed = h["leave_nhs"], h["move_trust"], h["removed"]
         self.abrupt = dict(tp.abrupt_share)
+        self.group = equality.leave_ratios(params)   # (women, ethnic minority), or None: neutral
 
 
 def _this_year(model) -> _Constants:
@@ -91,7 +92,8 @@ def _hazards(model, post, c: _Constants, now: float) -> tuple[float, float, floa
     score = people.appraisal.item(holder)   # Python floats: numpy scalars are slow one at a time
     z = score - c.ready if math.isfinite(score) else 0.0
     performance = math.exp(-c.appraisal_effect * z)
-    group = equality.leave_multiplier(model, holder)   # by sex and ethnicity (neutral by default)
+    # by sex and ethnicity (neutral by default): equality.leave_multiplier with this year's ratios
+    group = 1.0 if c.group is None else equality.by_group(people, holder, *c.group)
     age = now - people.born.item(holder)
     rates = (c.retirement[bisect.bisect_right(AGE_BANDS, age)], c.leave_nhs * role * risk * leave * group,
              c.move_trust * role * risk, c.removed * role * risk * leave * performance)
