@@ -76,7 +76,7 @@ def removals_after_inspection(run: Tables, period: Period) -> pd.DataFrame:
     dep = dep[dep.cause == "removed_after_inspection"]
     wide = pd.DataFrame({"all": dep.groupby("year").size(),
                          "chief_executive": dep[dep.role == "chief_executive"].groupby("year").size()})
-    return totals(wide, period.years)
+    return totals(wide.fillna(0.0), period.years)   # a year with removals, none of a chief executive: 0
 
 
 @measure(unit="share of appointments", better=NEITHER, label="Appointments of executives removed before",

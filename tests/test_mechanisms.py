@@ -206,6 +206,18 @@ def test_retirement_removal_and_recycling_measures_on_a_hand_built_log():
     assert _value("recycled_appointments", run, 2015, 2015) == pytest.approx(2 / 3)
 
 
+def test_removals_of_chief_executives_count_years_with_only_other_removals_as_none():
+    # 2014: a director removed after an inspection, no chief executive; 2015: one chief executive.
+    # Over 2014-15 that is half a chief executive a year (the year without one counts as 0, not as
+    # missing: it was left out once, which gave 1 a year)
+    ev = [(2014.3, "departure", 2, 0, 2, "medical", "removed_after_inspection", 1.0),
+          (2015.4, "departure", 3, 1, 7, "chief_executive", "removed_after_inspection", 1.0)]
+    run = _tables(ev)
+    assert _value("removals_after_inspection", run, 2014, 2015) == pytest.approx(1.0)
+    assert _value("removals_after_inspection", run, 2014, 2015, "chief_executive") == pytest.approx(0.5)
+    assert _value("removals_after_inspection", run, 2014, 2014, "chief_executive") == 0
+
+
 def test_calibration_measures_on_hand_built_tables():
     from sim.tables import Tables
     cols = ["time", "kind", "person", "org", "post", "role", "cause", "value"]
