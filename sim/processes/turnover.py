@@ -32,8 +32,18 @@ def retirement_rate(model, age):
     """Yearly retirement hazard at ``age`` (a number or an array)."""
     rates = _this_year(model).retirement
     if isinstance(age, np.ndarray):
-        return np.array(rates)[np.searchsorted(AGE_BANDS, age, side="right")]
+        return np.array(rates)[age_band(age)]
     return rates[bisect.bisect_right(AGE_BANDS, age)]
+
+
+def age_band(age: np.ndarray) -> np.ndarray:
+    """Each age's band, as ``np.searchsorted(AGE_BANDS, age, side="right")`` numbers them (NaN in the
+    last), by one comparison per edge: a binary search per person cost five times more (~30,000
+    feeder-grade people a year)."""
+    band = np.zeros(len(age), dtype=np.int8)
+    for edge in AGE_BANDS:
+        band += ~(age < edge)   # at or above the edge; NaN is above every edge, as searchsorted sorts it
+    return band
 
 
 class _Constants:
@@ -116,7 +126,7 @@ def _base_rates(model, held: list, c: _Constants, now: float) -> np.ndarray:
     z = np.where(np.isfinite(score), score - c.ready, 0.0)
     performance = np.array([math.exp(-c.appraisal_effect * v) for v in z.tolist()])
     group = equality.leave_multiplier(model, holder)
-    retire = np.array(c.retirement)[np.searchsorted(AGE_BANDS, now - people.born[holder], side="right")]
+    retire = np.array(c.retirement)[age_band(now - people.born[holder])]
     return np.stack([retire, c.leave_nhs * role * risk * leave * group, c.move_trust * role * risk,
                      c.removed * role * risk * leave * performance], axis=1)
 
