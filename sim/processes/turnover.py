@@ -232,9 +232,10 @@ def feeder_leavers(model, year: int) -> None:
     # the living only: by the 2030s three rows in four are people who have left
     live = np.flatnonzero(people.view("alive") & ~people.view("reserved"))
     grade = people.grade[live]
-    rate = np.zeros(len(live))
+    rate_of = np.zeros(len(GRADE))   # by grade code: one lookup, not a comparison and a masked store a grade
     for name in ("graduate_trainee", "middle_manager", "senior_manager"):
-        rate[grade == GRADE[name]] = model.decide(Decisions.feeder_leave_rate, rates[name], grade=name)
+        rate_of[GRADE[name]] = model.decide(Decisions.feeder_leave_rate, rates[name], grade=name)
+    rate = rate_of[grade]
     ep = model.params.entry
     recent_grad = (people.origin[live] == ORIGIN["graduate_scheme"]) & (grade == MIDDLE) \
         & (now - people.trainee_end[live] < ep.graduate_early_years)
