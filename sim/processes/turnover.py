@@ -116,9 +116,9 @@ def _base_rates(model, held: list, c: _Constants, now: float) -> np.ndarray:
     the last bit), so every rate is the same number."""
     people, orgs = model.people, model.orgs
     holder = np.array([p.holder for p in held])
-    trusts = [orgs[p.org] for p in held]
-    risk = np.array([c.rating[o.rating] for o in trusts])
-    leave = np.array([c.special_measures if o.special_measures else 1.0 for o in trusts])
+    org = np.array([p.org for p in held])   # trusts' factors worked out once a trust (~230), not once a holder
+    risk = np.array([c.rating[o.rating] for o in orgs])[org]
+    leave = np.array([c.special_measures if o.special_measures else 1.0 for o in orgs])[org]
     early = now - np.array([p.appointed for p in held]) < c.early_years
     leave = np.where(early, leave * c.early, leave)
     role = np.array([c.role[p.role] for p in held])
