@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
@@ -245,7 +246,7 @@ def _attributes(objects, names, types) -> list[pa.Array]:
     """Each attribute of ``names`` over ``objects``, as an Arrow array of its type. A list per
     attribute, not a tuple per object: a thousand new tuples a year would wake the garbage
     collector, which then walks the whole model's objects."""
-    return [pa.array([getattr(o, name) for o in objects], t) for name, t in zip(names, types)]
+    return [pa.array(list(map(attrgetter(name), objects)), t) for name, t in zip(names, types)]
 
 
 def _rows_to_table(rows, names, types) -> pa.Table:

@@ -40,3 +40,12 @@ def test_the_yearly_redraw_schedules_the_exits_one_holder_at_a_time_would(monkey
     at_once, one_by_one = scheduled(turnover.BATCH), scheduled(10**9)
     assert len(at_once) > 5
     assert at_once == one_by_one
+
+
+def test_age_bands_are_numbered_as_a_binary_search_numbers_them():
+    edges = np.array(turnover.AGE_BANDS)
+    ages = np.concatenate([np.random.default_rng(3).uniform(0.0, 100.0, 10_000), edges,
+                           np.nextafter(edges, 0.0), [np.nan, np.inf, -np.inf]])
+    band = turnover.age_band(ages)
+    assert band.tolist() == np.searchsorted(turnover.AGE_BANDS, ages, side="right").tolist()
+    assert band[-3:].tolist() == [4, 4, 0]   # NaN in the last band, as searchsorted sorts it
