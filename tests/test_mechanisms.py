@@ -58,6 +58,19 @@ def test_the_establishment_follows_the_calendar():
     assert middle[2006] == pytest.approx(1600, rel=0.08)
 
 
+def test_inspections_follow_a_scheduled_interval():
+    # inspections read the parameters of the year they happen in: from 2004 every rating waits 20
+    # years for its next inspection, so after the inspections already due nobody is inspected again
+    every = {r: {"series": {2000: 1.0, 2004: 20.0}} for r in ("outstanding", "good", "requires_improvement",
+                                                               "inadequate")}
+    params = with_overrides(small_params(trusts=20, start=2000, report=2002, end=2010),
+                            {"performance": {"inspection_interval": every, "inspection_jitter": 0.0}})
+    ev = events_df(Model(params, seed=4).run())
+    year = np.floor(ev[ev.kind == "inspection"].time)
+    assert (year == 2002).sum() >= 15            # every trust about once a year before
+    assert ((year >= 2006) & (year < 2010)).sum() == 0
+
+
 def test_ready_successors_respond_to_supply():
     plain = run_model(small_params(trusts=12, start=2000, report=2004, end=2014), seed=5)
     big = run_model(small_params(trusts=12, start=2000, report=2004, end=2014,

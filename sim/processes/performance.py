@@ -107,12 +107,12 @@ def update_quality(model, year: int) -> None:
 
 def inspections(model, org: Organisation):
     """CQC inspections of one trust for the whole run (a SimPy process)."""
-    pp = model.params.performance
     rng = model.streams.get(f"performance.inspection.{org.id}")
     rec = model.recorder
     while True:
         yield model.env.timeout(max(0.0, org.next_inspection - model.env.now))
         now = model.env.now
+        pp = model.params.performance   # this year's: a scenario may schedule them
         # what rng.normal(0, sd), rng.uniform(-1, 1) and rng.random() return, in that order, to the
         # bit (numpy computes 0 + sd·z and −1 + 2·u), without their argument handling (~4,000 a run)
         noise = pp.inspection_noise_sd * rng.standard_normal()
